@@ -1,0 +1,39 @@
+// Package article fetches news articles from a site's CMS (a folder of JSON
+// files, the WordPress REST API, a generic JSON API) and extracts the text a
+// listener should hear from their HTML.
+package article
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Article is one news article as the CMS publishes it.
+type Article struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Author    string    `json:"author,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Modified  time.Time `json:"modified,omitzero"`
+	URL       string    `json:"url,omitempty"`
+	// HTML is the article body; Text is used instead when a source only
+	// has plain text (paragraphs separated by blank lines).
+	HTML       string   `json:"-"`
+	Text       string   `json:"-"`
+	Categories []string `json:"categories,omitempty"`
+}
+
+// Source fetches articles by ID.
+type Source interface {
+	Article(ctx context.Context, id string) (*Article, error)
+}
+
+var (
+	// ErrNotFound: the source has no article with that ID.
+	ErrNotFound = errors.New("article not found")
+	// ErrUnavailable: the source could not be reached or answered badly.
+	ErrUnavailable = errors.New("article source unavailable")
+	// ErrInvalidID: the ID is not one ecouter accepts.
+	ErrInvalidID = errors.New("invalid article id")
+)
