@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"ecouter/render"
+	"ecouter/transcript"
+)
+
+// articleView is the manifest as clients see it, with links.
+type articleView struct {
+	Status        string `json:"status"` // ready, rendering, not_rendered
+	ID            string `json:"id"`
+	AudioURL      string `json:"audio_url"`
+	TranscriptURL string `json:"transcript_url"`
+	ManifestURL   string `json:"manifest_url"`
+	*render.Manifest
+}
+
+func (s *Server) view(c echo.Context, id, status string, m *render.Manifest) articleView {
+	base := s.base(c) + "/v1/articles/" + url.PathEscape(id)
+	return articleView{
+		Status: status, ID: id, Manifest: m,
+		AudioURL: base + "/audio.mp3", TranscriptURL: base + "/transcript.vtt", ManifestURL: base,
+	}
+}
+
+// base is the public URL links start with.
+func (s *Server) base(c echo.Context) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/")
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// manifest describes an article's audio without rendering it.
+func (s *Server) manifest(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	m, err := s.renders.Manifest(ctx, id)
+	if err == nil {
+		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
+	}
+	if !errors.Is(err, render.ErrNotRendered) {
+		return err
+	}
+	// Not rendered: say whether the article exists at all.
+	if _, err := s.renders.Article(ctx, id); err != nil {
+		return err
+	}
+	status := "not_rendered"
+	if s.renders.Rendering(id) {
+		status = "rendering"
+	}
+	return c.JSON(http.StatusOK, s.view(c, id, status, nil))
+}
+
+// transcript serves the WebVTT of the current render, one cue per sentence.
+func (s *Server) transcript(c echo.Context) error {
+	m, err := s.renders.Ensure(c.Request().Context(), c.Param("id"), render.Options{})
+	if err != nil {
+		return err
+	}
+	cues := make([]transcript.Cue, len(m.Cues))
+	for i, q := range m.Cues {
+		cues[i] = transcript.Cue{Start: q.Start, End: q.End, Text: q.Text}
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/vtt; charset=utf-8")
+	h.Set("ETag", `"`+m.Key+`-vtt"`)
+	h.Set("Cache-Control", "public, max-age=300")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && match == h.Get("ETag") {
+		return c.NoContent(http.StatusNotModified)
+	}
+	c.Response().WriteHeader(http.StatusOK)
+	return transcript.WriteVTT(c.Response(), cues)
+}
+
+// render re-reads an article and renders it if its narration changed:
+// what a CMS calls on publish or update.
+func (s *Server) render(c echo.Context) error {
+	id := c.Param("id")
+	wait := c.QueryParam("wait")
+	if wait == "1" || wait == "true" {
+		m, err := s.renders.Ensure(c.Request().Context(), id, render.Options{Force: true, Wait: true})
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
+	}
+	// Fail fast on what the caller can fix before accepting the job.
+	if _, err := s.renders.Article(c.Request().Context(), id); err != nil {
+		return err
+	}
+	s.renders.Go(id, render.Options{Force: true, Wait: true})
+	v := s.view(c, id, "rendering", nil)
+	c.Response().Header().Set(echo.HeaderLocation, v.ManifestURL)
+	return c.JSON(http.StatusAccepted, v)
+}

@@ -1,0 +1,29 @@
+package api
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// requireKey guards endpoints that spend money or change state. Keys are
+// compared as hashes in constant time, so neither their content nor their
+// length leaks through timing.
+func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.cfg.APIKey == "" {
+			return echo.NewHTTPError(http.StatusForbidden, "this endpoint is disabled: set ECOUTER_API_KEY to enable it")
+		}
+		token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		want := sha256.Sum256([]byte(s.cfg.APIKey))
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="ecouter"`)
+			return echo.NewHTTPError(http.StatusUnauthorized, "missing or wrong API key: send Authorization: Bearer <ECOUTER_API_KEY>")
+		}
+		return next(c)
+	}
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"ecouter/article"
+	"ecouter/audio"
+	"ecouter/render"
+)
+
+// Config is ecouter's whole configuration, read from ECOUTER_* variables
+// (flags may override some), validated once at start.
+type Config struct {
+	Addr       string
+	Articles   string // dir:PATH, wordpress:URL, http:TEMPLATE; empty: the samples
+	Synth      string
+	Voice      string
+	Store      string
+	APIKey     string
+	PublicURL  string
+	ArticleTTL time.Duration
+	SiteName   string
+
+	SkipElements []string
+	SkipClasses  []string
+
+	Bitrate    int
+	SampleRate int
+	VBR        bool
+
+	Pauses render.Pauses
+
+	EspeakSpeed int
+	EspeakPitch int
+	Workers     int // engine processes at once; 0: one per core
+
+	LogLevel  slog.Level
+	LogFormat string
+}
+
+// loader reads typed values and collects every mistake, so a user fixes
+// them all in one go.
+type loader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (l *loader) str(name, def string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for Docker secrets).
+func (l *loader) secret(name string) string {
+	if v := l.getenv(name); v != "" {
+		return strings.TrimSpace(v)
+	}
+	if p := l.getenv(name + "_FILE"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			l.errs = append(l.errs, fmt.Errorf("%s_FILE: cannot read %s: %w", name, p, err))
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	return ""
+}
+
+func (l *loader) int(name string, def, lo, hi int) int {
+	v := l.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < lo || n > hi {
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (l *loader) duration(name string, def, lo, hi time.Duration) time.Duration {
+	v := l.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < lo || d > hi {
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want a duration from %v to %v, such as 750ms or 5m", name, v, lo, hi))
+		return def
+	}
+	return d
+}
+
+func (l *loader) bool(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(l.getenv(name))) {
+	case "", "0", "false", "no", "off":
+		return false
+	case "1", "true", "yes", "on":
+		return true
+	default:
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want true or false", name, l.getenv(name)))
+		return false
+	}
+}
+
+func (l *loader) list(name string) []string {
+	var out []string
+	for _, f := range strings.Split(l.getenv(name), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// LoadConfig reads the configuration from the environment.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	l := &loader{getenv: getenv}
+	p := render.DefaultPauses()
+	c := Config{
+		Addr:         l.str("ECOUTER_ADDR", ":8080"),
+		Articles:     l.str("ECOUTER_ARTICLES", ""),
+		Synth:        l.str("ECOUTER_SYNTH", "espeak"),
+		Voice:        l.str("ECOUTER_VOICE", ""),
+		Store:        l.str("ECOUTER_STORE", "./data"),
+		APIKey:       l.secret("ECOUTER_API_KEY"),
+		PublicURL:    l.str("ECOUTER_PUBLIC_URL", ""),
+		ArticleTTL:   l.duration("ECOUTER_ARTICLE_TTL", 5*time.Minute, 0, 30*24*time.Hour),
+		SiteName:     l.str("ECOUTER_SITE_NAME", "ecouter"),
+		SkipElements: l.list("ECOUTER_SKIP_ELEMENTS"),
+		SkipClasses:  l.list("ECOUTER_SKIP_CLASSES"),
+		Bitrate:      l.int("ECOUTER_MP3_BITRATE", 64, 8, 320),
+		SampleRate:   l.int("ECOUTER_MP3_RATE", 44100, 8000, 48000),
+		VBR:          l.bool("ECOUTER_MP3_VBR"),
+		Pauses: render.Pauses{
+			Lead:      p.Lead,
+			Sentence:  l.duration("ECOUTER_PAUSE_SENTENCE", p.Sentence, 0, 10*time.Second),
+			Paragraph: l.duration("ECOUTER_PAUSE_PARAGRAPH", p.Paragraph, 0, 10*time.Second),
+			Heading:   l.duration("ECOUTER_PAUSE_HEADING", p.Heading, 0, 10*time.Second),
+			Title:     l.duration("ECOUTER_PAUSE_TITLE", p.Title, 0, 10*time.Second),
+			Tail:      p.Tail,
+		},
+		EspeakSpeed: l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
+		EspeakPitch: l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
+		Workers:     l.int("ECOUTER_WORKERS", 0, 0, 256),
+		LogFormat:   l.str("ECOUTER_LOG_FORMAT", "text"),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(l.str("ECOUTER_LOG_LEVEL", "info"))); err != nil {
+		l.errs = append(l.errs, fmt.Errorf("ECOUTER_LOG_LEVEL: want debug, info, warn or error"))
+	}
+	if err := c.Validate(); err != nil {
+		l.errs = append(l.errs, err)
+	}
+	return c, errors.Join(l.errs...)
+}
+
+// Validate checks the values that depend on each other or on syntax.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("ECOUTER_ADDR=%q: want host:port, such as :8080 or 127.0.0.1:8080", c.Addr))
+	}
+	switch c.Synth {
+	case "espeak":
+	case "polly":
+		errs = append(errs, errors.New("ECOUTER_SYNTH=polly: the Amazon Polly backend is not part of this build yet; use espeak"))
+	default:
+		errs = append(errs, fmt.Errorf("ECOUTER_SYNTH=%q: want espeak", c.Synth))
+	}
+	if c.Articles != "" && c.Articles != "samples" {
+		kind, _, _ := strings.Cut(c.Articles, ":")
+		if kind != "dir" && kind != "wordpress" && kind != "http" {
+			errs = append(errs, fmt.Errorf("ECOUTER_ARTICLES=%q: want dir:PATH, wordpress:BASE_URL or http:URL_TEMPLATE", c.Articles))
+		}
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("ECOUTER_PUBLIC_URL=%q: want an absolute http(s) URL", c.PublicURL))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("ECOUTER_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue prints the configuration at start, secrets hidden.
+func (c Config) LogValue() slog.Value {
+	key := "unset (render endpoints refused)"
+	if c.APIKey != "" {
+		key = "set (hidden)"
+	}
+	articles := c.Articles
+	if articles == "" {
+		articles = "samples (embedded)"
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("articles", redactURL(articles)),
+		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", c.Store),
+		slog.String("api_key", key), slog.String("public_url", c.PublicURL),
+		slog.Duration("article_ttl", c.ArticleTTL),
+		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
+	)
+}
+
+// redactURL hides credentials a source URL may carry.
+func redactURL(spec string) string {
+	kind, rest, ok := strings.Cut(spec, ":")
+	if !ok {
+		return spec
+	}
+	u, err := url.Parse(rest)
+	if err != nil || u.Host == "" {
+		return spec
+	}
+	if u.User != nil {
+		u.User = url.User("REDACTED")
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = "REDACTED"
+	}
+	return kind + ":" + u.String()
+}
+
+// renderConfig turns the configuration into the pipeline's settings.
+func (c Config) renderConfig() render.Config {
+	rc := render.DefaultConfig()
+	rc.Pauses = c.Pauses
+	rc.Encode = audio.EncodeOptions{Bitrate: c.Bitrate, SampleRate: c.SampleRate, VBR: c.VBR}
+	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
+	rc.SiteName = c.SiteName
+	rc.ArticleTTL = c.ArticleTTL
+	return rc
+}

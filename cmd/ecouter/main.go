@@ -1,0 +1,72 @@
+// Command ecouter turns news articles into listenable audio: it serves the
+// HTTP API (ecouter serve, the default) and renders articles from the
+// command line (ecouter render).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `ecouter turns French news articles into MP3 audio.
+
+Usage:
+  ecouter [serve] [-addr ADDR]        run the HTTP service (default)
+  ecouter render [-o FILE] ID...      render articles from the command line
+  ecouter script [-json] ID           print an article's narration script
+
+Configuration comes from ECOUTER_* environment variables (see README.md).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "ecouter:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: testable, and every exit goes through it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, args, stderr)
+	case "render":
+		return renderCmd(ctx, cfg, args, stdout, stderr)
+	case "script":
+		return scriptCmd(ctx, cfg, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"ecouter/render"
+)
+
+// renderCmd renders articles from the command line, with a progress bar on
+// a terminal and plain lines otherwise (logs, CI).
+func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "copy the MP3 to this file (one ID only)")
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: ecouter render [-o FILE] ID..."); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ids := fs.Args()
+	if len(ids) == 0 {
+		fs.Usage()
+		return errors.New("render: give at least one article ID")
+	}
+	if *out != "" && len(ids) != 1 {
+		return errors.New("render: -o takes exactly one article ID")
+	}
+	log := newLogger(cfg, stderr)
+	a, err := build(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	tty := isTerminal(stderr)
+	var failed []string
+	for _, id := range ids {
+		start := time.Now()
+		m, err := a.renders.Ensure(ctx, id, render.Options{
+			Force: true, Wait: true, Progress: progress(id, tty, stderr),
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", id, err)
+			failed = append(failed, id)
+			continue
+		}
+		dest := filepath.Join(cfg.Store, filepath.FromSlash(m.Audio))
+		if *out != "" {
+			if err := copyAudio(ctx, a.renders, m, *out); err != nil {
+				return err
+			}
+			dest = *out
+		}
+		fmt.Fprintf(stdout, "%s: %.1f s of audio, %d bytes, %s (took %.1f s)\n",
+			id, m.Duration, m.Size, dest, time.Since(start).Seconds())
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("render failed for %d of %d articles", len(failed), len(ids))
+	}
+	return nil
+}
+
+// progress reports sentences done / total and elapsed time.
+func progress(id string, tty bool, w io.Writer) func(done, total int) {
+	start := time.Now()
+	var mu sync.Mutex
+	if tty {
+		var bar *progressbar.ProgressBar
+		return func(done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
+					progressbar.OptionSetDescription(id), progressbar.OptionShowCount(),
+					progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
+		}
+	}
+	last := -1
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Every tenth of the way, so logs stay readable.
+		step := done * 10 / total
+		if step == last && done != total {
+			return
+		}
+		last = step
+		fmt.Fprintf(w, "%s: %d/%d sentences, %.1fs\n", id, done, total, time.Since(start).Seconds())
+	}
+}
+
+func copyAudio(ctx context.Context, r *render.Service, m *render.Manifest, path string) error {
+	b, err := r.Open(ctx, m)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	tmp := path + ".part"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := io.Copy(f, b); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

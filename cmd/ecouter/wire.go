@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ecouter/article"
+	"ecouter/render"
+	"ecouter/samples"
+	"ecouter/store"
+	"ecouter/synth"
+	"ecouter/synth/espeak"
+)
+
+// app is every component, built from the configuration.
+type app struct {
+	renders *render.Service
+	source  article.Source
+	rules   article.Rules
+}
+
+// build wires config -> components. Everything that can be checked at
+// start is checked here, so mistakes surface before the first request.
+func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*app, error) {
+	client := &http.Client{Timeout: 20 * time.Second}
+	src, err := article.Parse(cfg.Articles, client, samples.Articles())
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_ARTICLES: %w", err)
+	}
+	syn, err := newSynth(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.NewDir(cfg.Store)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
+	}
+	if n, err := st.Sweep(time.Hour); err != nil {
+		log.Warn("sweep store", "err", err)
+	} else if n > 0 {
+		log.Info("removed files left by an interrupted write", "count", n)
+	}
+	rc := cfg.renderConfig()
+	return &app{
+		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
+		source:  src,
+		rules:   rc.Rules,
+	}, nil
+}
+
+func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesizer, error) {
+	switch cfg.Synth {
+	case "espeak":
+		e, err := espeak.New(ctx, espeak.Options{
+			Voice: cfg.Voice, Speed: cfg.EspeakSpeed, Pitch: cfg.EspeakPitch, MaxProcs: cfg.Workers,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("speech backend: %w", err)
+		}
+		log.Info("speech backend ready", "backend", e.Name(), "voice", e.Fingerprint())
+		return e, nil
+	default:
+		return nil, fmt.Errorf("ECOUTER_SYNTH=%q: unknown backend", cfg.Synth)
+	}
+}

@@ -1,0 +1,74 @@
+package render
+
+import (
+	"path"
+	"time"
+
+	"ecouter/script"
+)
+
+// Manifest records one stored render of an article: what was read, how it
+// was made and where every sentence falls in the MP3.
+type Manifest struct {
+	ID        string    `json:"id"`
+	Key       string    `json:"key"` // content key: changes whenever the audio would
+	Title     string    `json:"title"`
+	Author    string    `json:"author,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Modified  time.Time `json:"modified,omitzero"`
+
+	Audio       string  `json:"audio"` // store key of the MP3
+	Size        int64   `json:"size"`
+	Duration    float64 `json:"duration"` // seconds
+	Backend     string  `json:"backend"`
+	Voice       string  `json:"voice"` // the backend's fingerprint: voice and settings
+	Characters  int     `json:"characters"`
+	Sentences   int     `json:"sentences"`
+	Synthesized int     `json:"synthesized"` // sentences sent to the backend
+
+	RenderedAt    time.Time `json:"rendered_at"`
+	RenderSeconds float64   `json:"render_seconds"`
+	Timings       Timings   `json:"timings"`
+	Loudness      Loudness  `json:"loudness"`
+
+	Cues []Cue `json:"cues"`
+
+	// Previous is the audio of the render before this one, kept so that
+	// listeners who started it can finish; the one before is deleted.
+	Previous string `json:"previous,omitempty"`
+}
+
+// Timings splits a render's wall time by stage, in seconds.
+type Timings struct {
+	Fetch     float64 `json:"fetch"`
+	Synthesis float64 `json:"synthesis"`
+	Stitch    float64 `json:"stitch"`
+	Loudness  float64 `json:"loudness"`
+	Encode    float64 `json:"encode"`
+	Store     float64 `json:"store"`
+}
+
+// Loudness is what normalisation measured and did.
+type Loudness struct {
+	InputLUFS  float64 `json:"input_lufs"`
+	GainDB     float64 `json:"gain_db"`
+	OutputLUFS float64 `json:"output_lufs"`
+	TruePeak   float64 `json:"true_peak_dbtp"`
+}
+
+// Cue is one spoken sentence and where it sits in the audio.
+type Cue struct {
+	Block int         `json:"block"`
+	Kind  script.Kind `json:"kind"`
+	Text  string      `json:"text"`
+	Start float64     `json:"start"` // seconds
+	End   float64     `json:"end"`
+}
+
+// Store keys. IDs are validated before they reach here, so they are safe
+// path segments.
+func manifestKey(id string) string { return path.Join("articles", id, "manifest.json") }
+func audioKey(id, key string) string {
+	return path.Join("articles", id, key+".mp3")
+}

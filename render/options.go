@@ -1,0 +1,47 @@
+package render
+
+import (
+	"time"
+
+	"ecouter/article"
+	"ecouter/audio"
+)
+
+// Config holds the settings of the render pipeline.
+type Config struct {
+	Pauses      Pauses
+	TargetLUFS  float64 // integrated loudness of the mono signal
+	CeilingDBTP float64 // true-peak ceiling
+	Encode      audio.EncodeOptions
+	Rules       article.Rules
+	SiteName    string        // ID3 album
+	ArticleTTL  time.Duration // how long a fetched article is trusted
+	Timeout     time.Duration // upper bound for one render
+	Parallel    int           // sentences in flight per render
+}
+
+// DefaultConfig is the podcast norm: -16 LUFS dual-mono (-19 LUFS measured
+// on the mono channel), -1 dBTP, MP3 mono CBR 64 kbps at 44.1 kHz.
+func DefaultConfig() Config {
+	return Config{
+		Pauses:      DefaultPauses(),
+		TargetLUFS:  -19,
+		CeilingDBTP: -1,
+		Encode:      audio.EncodeOptions{Bitrate: 64, SampleRate: 44100},
+		Rules:       article.DefaultRules(),
+		SiteName:    "ecouter",
+		ArticleTTL:  5 * time.Minute,
+		Timeout:     15 * time.Minute,
+		Parallel:    8,
+	}
+}
+
+// Options change one call to Ensure.
+type Options struct {
+	// Force re-reads the article from the source even within the TTL.
+	Force bool
+	// Wait waits for a new render even when a previous one can be served.
+	Wait bool
+	// Progress, when set, is told how many sentences are synthesised.
+	Progress func(done, total int)
+}

@@ -1,0 +1,49 @@
+package render
+
+import (
+	"strings"
+
+	"ecouter/article"
+	"ecouter/audio"
+	"ecouter/script"
+)
+
+// prepared is an article turned into what the pipeline reads, with the
+// content key of the audio it would give.
+type prepared struct {
+	art    *article.Article
+	script script.Script
+	tags   audio.Tags
+	key    string
+}
+
+// Narrate builds the narration script of an article: title, byline, then
+// the readable blocks of its body.
+func Narrate(a *article.Article, rules article.Rules) script.Script {
+	inputs := []script.Input{{Kind: script.Title, Text: a.Title}}
+	if by := script.BylineText(a.Author); by != "" {
+		inputs = append(inputs, script.Input{Kind: script.Byline, Text: by})
+	}
+	var blocks []article.Block
+	if strings.TrimSpace(a.HTML) != "" {
+		blocks = article.Extract(a.HTML, rules)
+	} else {
+		blocks = article.TextBlocks(a.Text)
+	}
+	for _, b := range blocks {
+		inputs = append(inputs, script.Input{Kind: script.Kind(b.Kind), Text: b.Text})
+	}
+	return script.Build(inputs)
+}
+
+func (s *Service) prepare(a *article.Article) prepared {
+	sc := Narrate(a, s.cfg.Rules)
+	tags := audio.Tags{
+		Title:  a.Title,
+		Artist: a.Author,
+		Album:  s.cfg.SiteName,
+		Date:   date(a.Published),
+		URL:    a.URL,
+	}
+	return prepared{art: a, script: sc, tags: tags, key: contentKey(s.cfg, s.synth.Fingerprint(), tags, sc)}
+}

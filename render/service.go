@@ -1,0 +1,263 @@
+// Package render is ecouter's pipeline: it turns an article into a stored
+// MP3 (script -> synthesis -> stitch -> loudness -> encode -> store), runs
+// at most one render per article and content key, and answers from stored
+// renders whenever the article has not changed.
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"ecouter/article"
+	"ecouter/store"
+	"ecouter/synth"
+)
+
+// ErrNotRendered means no render of the article is stored yet.
+var ErrNotRendered = errors.New("article not rendered yet")
+
+// Service renders articles and remembers what it rendered.
+type Service struct {
+	source  article.Source
+	synth   synth.Synthesizer
+	store   store.Store
+	cfg     Config
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
+
+	ensures singleflight.Group // one fetch-and-check per article at a time
+	renders singleflight.Group // one render per article and content key
+
+	mu       sync.Mutex
+	checked  map[string]checked // article ID -> last check against the source
+	inflight map[string]int     // article ID -> renders running
+	bg       sync.WaitGroup
+}
+
+// checked remembers the manifest that matched the source at a given time.
+type checked struct {
+	at time.Time
+	m  *Manifest
+}
+
+// New returns a Service. metrics may be nil.
+func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, log *slog.Logger, metrics *Metrics) *Service {
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	return &Service{
+		source: src, synth: syn, store: st, cfg: cfg, log: log, metrics: metrics,
+		now:      time.Now,
+		checked:  map[string]checked{},
+		inflight: map[string]int{},
+	}
+}
+
+// Ensure returns the manifest of an up-to-date render of the article,
+// rendering it if needed. An article re-read within the TTL is not fetched
+// again. When an older render exists and opt.Wait is false, the older one is
+// returned at once while the new render runs in the background.
+func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest, error) {
+	if err := article.ValidID(id); err != nil {
+		return nil, err
+	}
+	if !opt.Force {
+		if m := s.fresh(id); m != nil {
+			s.metrics.hits.Inc()
+			return m, nil
+		}
+	}
+	flight := id
+	if opt.Force || opt.Wait {
+		flight = fmt.Sprintf("%s\x00%t%t", id, opt.Force, opt.Wait)
+	}
+	// The work is shared by every caller and must not die with the first
+	// one's request: it runs detached, bounded by the render timeout.
+	ch := s.ensures.DoChan(flight, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+		defer cancel()
+		return s.ensure(ctx, id, opt)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*Manifest), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *Service) ensure(ctx context.Context, id string, opt Options) (*Manifest, error) {
+	t := time.Now()
+	a, err := s.source.Article(ctx, id)
+	prev, perr := s.Manifest(ctx, id)
+	if perr != nil && !errors.Is(perr, ErrNotRendered) {
+		return nil, perr
+	}
+	if err != nil {
+		// A source that is down does not take stored audio down with it.
+		if errors.Is(err, article.ErrUnavailable) && prev != nil {
+			s.log.Warn("article source unavailable, serving stored audio", "article_id", id, "err", err)
+			return prev, nil
+		}
+		return nil, fmt.Errorf("fetch article %s: %w", id, err)
+	}
+	fetch := since(t)
+	p := s.prepare(a)
+	if prev != nil && prev.Key == p.key {
+		s.remember(id, prev)
+		s.metrics.hits.Inc()
+		return prev, nil
+	}
+	s.metrics.misses.Inc()
+	if prev != nil && !opt.Wait {
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			if _, err := s.render(context.WithoutCancel(ctx), id, p, prev, fetch, nil); err != nil {
+				s.log.Error("background render failed", "article_id", id, "err", err)
+			}
+		}()
+		return prev, nil
+	}
+	return s.render(ctx, id, p, prev, fetch, opt.Progress)
+}
+
+// render runs the pipeline once per article and content key, however many
+// callers ask at the same time.
+func (s *Service) render(ctx context.Context, id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) (*Manifest, error) {
+	v, err, _ := s.renders.Do(id+"@"+p.key, func() (any, error) {
+		s.track(id, 1)
+		defer s.track(id, -1)
+		s.metrics.inflight.Inc()
+		defer s.metrics.inflight.Dec()
+		m, err := s.run(ctx, id, p, prev, progress)
+		if err != nil {
+			s.metrics.renders.WithLabelValues("error").Inc()
+			return nil, err
+		}
+		m.Timings.Fetch = fetch
+		s.metrics.renders.WithLabelValues("ok").Inc()
+		s.metrics.seconds.Observe(m.RenderSeconds)
+		s.remember(id, m)
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Manifest), nil
+}
+
+// Manifest returns the stored manifest of the article's current render, or
+// ErrNotRendered. It does not contact the source.
+func (s *Service) Manifest(ctx context.Context, id string) (*Manifest, error) {
+	if err := article.ValidID(id); err != nil {
+		return nil, err
+	}
+	b, err := s.store.Open(ctx, manifestKey(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("manifest %s: %w", id, ErrNotRendered)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", id, err)
+	}
+	defer b.Close()
+	data, err := io.ReadAll(b)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", id, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("decode manifest %s: %w", id, err)
+	}
+	// A manifest whose audio went missing is no render at all.
+	if _, err := s.store.Stat(ctx, m.Audio); errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("manifest %s: audio missing: %w", id, ErrNotRendered)
+	}
+	return &m, nil
+}
+
+// Article fetches the article from the source (to tell unknown articles
+// from ones not rendered yet).
+func (s *Service) Article(ctx context.Context, id string) (*article.Article, error) {
+	if err := article.ValidID(id); err != nil {
+		return nil, err
+	}
+	return s.source.Article(ctx, id)
+}
+
+// Rendering reports whether a render of the article is running.
+func (s *Service) Rendering(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inflight[id] > 0
+}
+
+// Open opens a render's MP3.
+func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
+	b, err := s.store.Open(ctx, m.Audio)
+	if err != nil {
+		return nil, fmt.Errorf("open audio %s: %w", m.ID, err)
+	}
+	return b, nil
+}
+
+// Wait blocks until background renders finish or ctx ends.
+func (s *Service) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Service) fresh(id string) *Manifest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.checked[id]
+	if !ok || s.now().Sub(c.at) >= s.cfg.ArticleTTL {
+		return nil
+	}
+	return c.m
+}
+
+func (s *Service) remember(id string, m *Manifest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checked[id] = checked{at: s.now(), m: m}
+}
+
+func (s *Service) track(id string, d int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inflight[id] += d
+	if s.inflight[id] <= 0 {
+		delete(s.inflight, id)
+	}
+}
+
+// Go runs Ensure in the background (for render requests answered with
+// 202); failures are logged.
+func (s *Service) Go(id string, opt Options) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		if _, err := s.Ensure(context.Background(), id, opt); err != nil {
+			s.log.Error("render failed", "article_id", id, "err", err)
+		}
+	}()
+}
