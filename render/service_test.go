@@ -1,0 +1,341 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"ecouter/article"
+	"ecouter/audio"
+	"ecouter/script"
+	"ecouter/store"
+	"ecouter/synth"
+	"ecouter/synth/synthtest"
+)
+
+// memSource is an article source whose articles tests can change.
+type memSource struct {
+	mu       sync.Mutex
+	articles map[string]article.Article
+	fail     error
+	fetches  int
+}
+
+func (m *memSource) Article(_ context.Context, id string) (*article.Article, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fetches++
+	if m.fail != nil {
+		return nil, m.fail
+	}
+	a, ok := m.articles[id]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", id, article.ErrNotFound)
+	}
+	return &a, nil
+}
+
+func (m *memSource) set(id, html string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.articles[id] = article.Article{ID: id, Title: "Un titre", Author: "Claire Martin", HTML: html}
+}
+
+func (m *memSource) setFail(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fail = err
+}
+
+type fixture struct {
+	svc   *Service
+	src   *memSource
+	syn   *synthtest.Fake
+	store *store.Dir
+	clock *time.Time
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	src := &memSource{articles: map[string]article.Article{}}
+	src.set("a1", "<p>Première phrase de l'article. Deuxième phrase !</p><h2>Un intertitre</h2><p>Un dernier paragraphe.</p>")
+	syn := &synthtest.Fake{PerChar: 10 * time.Millisecond}
+	st, err := store.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	svc := New(src, syn, st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	svc.now = func() time.Time { return now }
+	return &fixture{svc: svc, src: src, syn: syn, store: st, clock: &now}
+}
+
+func (f *fixture) advance(d time.Duration) { *f.clock = f.clock.Add(d) }
+
+func TestEnsureRendersOnceAndCaches(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Title, byline, two sentences, heading, one sentence.
+	if m.Sentences != 6 || f.syn.Calls() != 6 {
+		t.Fatalf("sentences %d, synth calls %d; want 6 and 6", m.Sentences, f.syn.Calls())
+	}
+	if m.Size <= 0 || m.Duration <= 0 {
+		t.Fatalf("empty render: %+v", m)
+	}
+	info, err := f.store.Stat(ctx, m.Audio)
+	if err != nil || info.Size != m.Size {
+		t.Fatalf("stored audio %v, %v; manifest says %d bytes", info, err, m.Size)
+	}
+	if _, err := f.svc.Ensure(ctx, "a1", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if f.src.fetches != 1 || f.syn.Calls() != 6 {
+		t.Fatalf("second request within TTL: fetches %d, synth calls %d; want 1 and 6", f.src.fetches, f.syn.Calls())
+	}
+	// After the TTL the article is read again but, unchanged, not re-synthesised.
+	f.advance(6 * time.Minute)
+	m2, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.src.fetches != 2 || f.syn.Calls() != 6 || m2.Key != m.Key {
+		t.Fatalf("after TTL: fetches %d, synth calls %d, key changed %v", f.src.fetches, f.syn.Calls(), m2.Key != m.Key)
+	}
+}
+
+func TestCuesFollowTheAudio(t *testing.T) {
+	f := newFixture(t)
+	m, err := f.svc.Ensure(context.Background(), "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := DefaultPauses()
+	prevEnd := 0.0
+	for i, c := range m.Cues {
+		if c.Start < prevEnd || c.End <= c.Start {
+			t.Fatalf("cue %d [%v, %v] overlaps or is empty (previous end %v)", i, c.Start, c.End, prevEnd)
+		}
+		if i > 0 {
+			gap := c.Start - prevEnd
+			want := p.between(m.Cues[i-1].Kind, c.Kind, m.Cues[i-1].Block == c.Block).Seconds()
+			if gap < want-0.001 || gap > want+0.001 {
+				t.Errorf("gap before cue %d (%s) = %.3fs, want %.3fs", i, c.Kind, gap, want)
+			}
+		}
+		prevEnd = c.End
+	}
+	if last := m.Cues[len(m.Cues)-1].End; m.Duration < last || m.Duration > last+p.Tail.Seconds()+0.01 {
+		t.Fatalf("duration %v does not end after the last cue %v plus the tail", m.Duration, last)
+	}
+	if m.Cues[0].Kind != "title" || m.Cues[1].Text != "Par Claire Martin." {
+		t.Fatalf("first cues: %+v", m.Cues[:2])
+	}
+}
+
+func TestConcurrentRequestsRenderOnce(t *testing.T) {
+	f := newFixture(t)
+	f.syn.Delay = 20 * time.Millisecond
+	var wg sync.WaitGroup
+	keys := make([]string, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m, err := f.svc.Ensure(context.Background(), "a1", Options{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			keys[i] = m.Key
+		}()
+	}
+	wg.Wait()
+	if f.syn.Calls() != 6 {
+		t.Fatalf("8 concurrent requests made %d synth calls, want 6 (one render)", f.syn.Calls())
+	}
+	for _, k := range keys {
+		if k != keys[0] {
+			t.Fatalf("requests got different renders: %v", keys)
+		}
+	}
+}
+
+func TestEditedArticleRerendersOnlyWhenChanged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	old, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.src.set("a1", "<p>Un texte entièrement nouveau.</p>")
+	// Within the TTL a listener still gets the stored render.
+	if m, _ := f.svc.Ensure(ctx, "a1", Options{}); m.Key != old.Key {
+		t.Fatal("article re-read within the TTL")
+	}
+	// A forced refresh that waits renders the new narration.
+	m, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Key == old.Key || m.Previous != old.Audio {
+		t.Fatalf("edited article: key %s (old %s), previous %q", m.Key, old.Key, m.Previous)
+	}
+	if _, err := f.store.Stat(ctx, old.Audio); err != nil {
+		t.Fatalf("previous audio deleted too early: %v", err)
+	}
+	stored, err := f.svc.Manifest(ctx, "a1")
+	if err != nil || stored.Key != m.Key {
+		t.Fatalf("stored manifest %v, %v", stored, err)
+	}
+	// A forced refresh of an unchanged article synthesises nothing.
+	calls := f.syn.Calls()
+	if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true}); err != nil {
+		t.Fatal(err)
+	}
+	if f.syn.Calls() != calls {
+		t.Fatalf("unchanged article re-synthesised: %d calls, was %d", f.syn.Calls(), calls)
+	}
+}
+
+func TestListenersGetPreviousAudioDuringRerender(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	old, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.src.set("a1", "<p>Une version corrigée.</p>")
+	f.advance(time.Hour)
+	m, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Key != old.Key {
+		t.Fatal("listener waited for the new render instead of getting the previous audio")
+	}
+	if err := f.svc.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, err = f.svc.Manifest(ctx, "a1")
+	if err != nil || m.Key == old.Key {
+		t.Fatalf("background render did not store the new audio: %v", err)
+	}
+}
+
+func TestEngineFailureStoresNothing(t *testing.T) {
+	f := newFixture(t)
+	f.syn.Fail = func(text string) error {
+		if text == "Deuxième phrase !" {
+			return &synth.EngineError{Backend: "fake", Stderr: "boom", Err: synth.ErrEngine}
+		}
+		return nil
+	}
+	_, err := f.svc.Ensure(context.Background(), "a1", Options{})
+	var se *SentenceError
+	if !errors.Is(err, synth.ErrEngine) || !errors.As(err, &se) || se.Index != 4 {
+		t.Fatalf("got %v, want an engine error on sentence 4", err)
+	}
+	if _, err := f.svc.Manifest(context.Background(), "a1"); !errors.Is(err, ErrNotRendered) {
+		t.Fatalf("manifest after failed render: %v", err)
+	}
+}
+
+func TestSourceErrors(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.svc.Ensure(ctx, "nope", Options{}); !errors.Is(err, article.ErrNotFound) {
+		t.Fatalf("unknown article: %v", err)
+	}
+	if _, err := f.svc.Ensure(ctx, "../etc", Options{}); !errors.Is(err, article.ErrInvalidID) {
+		t.Fatalf("bad id: %v", err)
+	}
+	f.src.setFail(fmt.Errorf("down: %w", article.ErrUnavailable))
+	if _, err := f.svc.Ensure(ctx, "a1", Options{}); !errors.Is(err, article.ErrUnavailable) {
+		t.Fatalf("source down, nothing stored: %v", err)
+	}
+	f.src.setFail(nil)
+	m, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With a stored render, a source outage does not take audio down.
+	f.src.setFail(fmt.Errorf("down: %w", article.ErrUnavailable))
+	f.advance(time.Hour)
+	got, err := f.svc.Ensure(ctx, "a1", Options{})
+	if err != nil || got.Key != m.Key {
+		t.Fatalf("source down with stored audio: %v, %v", got, err)
+	}
+}
+
+func TestEmptyArticle(t *testing.T) {
+	f := newFixture(t)
+	f.src.mu.Lock()
+	f.src.articles["empty"] = article.Article{ID: "empty", HTML: "<figure><img src=x></figure>"}
+	f.src.mu.Unlock()
+	if _, err := f.svc.Ensure(context.Background(), "empty", Options{}); !errors.Is(err, ErrEmpty) {
+		t.Fatalf("empty article: %v", err)
+	}
+}
+
+func TestContentKey(t *testing.T) {
+	f := newFixture(t)
+	a, _ := f.src.Article(context.Background(), "a1")
+	base := f.svc.prepare(a)
+	if again := f.svc.prepare(a); again.key != base.key {
+		t.Fatal("key not stable for the same input")
+	}
+	changes := map[string]func(c *Config, a *article.Article, voice *string){
+		"text":    func(_ *Config, a *article.Article, _ *string) { a.HTML += "<p>Encore.</p>" },
+		"title":   func(_ *Config, a *article.Article, _ *string) { a.Title = "Autre" },
+		"voice":   func(_ *Config, _ *article.Article, v *string) { *v = "espeak|voice=fr-be" },
+		"pause":   func(c *Config, _ *article.Article, _ *string) { c.Pauses.Sentence++ },
+		"bitrate": func(c *Config, _ *article.Article, _ *string) { c.Encode.Bitrate = 96 },
+		"target":  func(c *Config, _ *article.Article, _ *string) { c.TargetLUFS = -20 },
+	}
+	for name, change := range changes {
+		cfg, art, voice := DefaultConfig(), *a, f.syn.Fingerprint()
+		change(&cfg, &art, &voice)
+		sc := Narrate(&art, cfg.Rules)
+		tags := audio.Tags{Title: art.Title, Artist: art.Author, Album: cfg.SiteName, URL: art.URL}
+		if contentKey(cfg, voice, tags, sc) == base.key {
+			t.Errorf("changing the %s does not change the key", name)
+		}
+	}
+}
+
+func TestPauses(t *testing.T) {
+	p := DefaultPauses()
+	cases := []struct {
+		prev, next string
+		same       bool
+		want       time.Duration
+	}{
+		{"paragraph", "paragraph", true, p.Sentence},
+		{"paragraph", "paragraph", false, p.Paragraph},
+		{"title", "byline", false, p.Paragraph},
+		{"byline", "paragraph", false, p.Title},
+		{"title", "paragraph", false, p.Title},
+		{"paragraph", "heading", false, p.Heading},
+		{"heading", "paragraph", false, p.Heading},
+	}
+	for _, c := range cases {
+		if got := p.between(kind(c.prev), kind(c.next), c.same); got != c.want {
+			t.Errorf("between(%s, %s, %v) = %v, want %v", c.prev, c.next, c.same, got, c.want)
+		}
+	}
+	if !(p.Sentence < p.Paragraph && p.Paragraph < p.Heading && p.Heading <= p.Title) {
+		t.Fatalf("pauses out of order: %+v", p)
+	}
+}
+
+func kind(s string) script.Kind { return script.Kind(s) }

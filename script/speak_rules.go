@@ -1,0 +1,172 @@
+package script
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Each rule looks at toks[i] (and around it), and when it applies writes the
+// spoken form to b and returns how many tokens it consumed; otherwise 0.
+
+// groupDigits joins the groups of a number written with spaces ("1 200",
+// "1 200 000", with any space): espeak-ng would read them as separate
+// numbers. Only groups of three after a first group of one to three digits
+// join, so "en 2019 300 personnes" and phone numbers stay apart.
+func groupDigits(b *strings.Builder, toks []token, i int) int {
+	t := toks[i]
+	if t.kind != tokNumber || len(t.s) > 3 || at(toks, i-1).kind == tokNumber {
+		return 0
+	}
+	j := i
+	for at(toks, j+1).kind == tokSpace && !strings.Contains(at(toks, j+1).s, "\n") &&
+		at(toks, j+2).kind == tokNumber && len(at(toks, j+2).s) == 3 {
+		j += 2
+	}
+	if j == i {
+		return 0
+	}
+	for k := i; k <= j; k += 2 {
+		b.WriteString(toks[k].s)
+	}
+	return j - i + 1
+}
+
+// titleWords spells out titles; they apply only before a capitalised name
+// ("M. Macron", "Mme Dupont", "St-Étienne"), so "Me" or "St" elsewhere stay.
+var titleWords = map[string]string{
+	"M": "monsieur", "MM": "messieurs", "Mme": "madame", "Mmes": "mesdames",
+	"Mlle": "mademoiselle", "Mlles": "mesdemoiselles", "Dr": "docteur",
+	"Pr": "professeur", "Me": "maître", "Mgr": "monseigneur",
+	"St": "saint", "Ste": "sainte",
+}
+
+func expandTitle(b *strings.Builder, toks []token, i int) int {
+	word, ok := titleWords[toks[i].s]
+	prev := at(toks, i-1)
+	if !ok || toks[i].kind != tokWord || !(prev.kind == tokNone || prev.kind == tokSpace || strings.Contains(`(["«“`, prev.s)) {
+		return 0 // "J.-M." is an initial, not monsieur
+	}
+	j := i + 1
+	dot := at(toks, j).is(tokOther, ".")
+	if dot {
+		j++
+	}
+	saintOf := (toks[i].s == "St" || toks[i].s == "Ste") && at(toks, j).is(tokOther, "-") && at(toks, j+1).kind == tokWord
+	beforeName := at(toks, j).kind == tokSpace && at(toks, j+1).capitalised()
+	if (toks[i].s == "M" && !dot) || !(saintOf || beforeName) {
+		return 0
+	}
+	b.WriteString(word)
+	return j - i
+}
+
+// expandNumero reads "n°", "N°" and "nº" (with an ordinal indicator) as numéro.
+func expandNumero(b *strings.Builder, toks []token, i int) int {
+	t, n := toks[i], 0
+	switch {
+	case t.kind == tokWord && (t.s == "nº" || t.s == "Nº"):
+		n = 1
+	case t.kind == tokWord && (t.s == "n" || t.s == "N") && at(toks, i+1).is(tokOther, "°"):
+		n = 2
+	default:
+		return 0
+	}
+	b.WriteString("numéro ")
+	return n
+}
+
+// expandTime reads "9h15", "9 h 15", "9 h" as "9 heures 15", "9 heures".
+func expandTime(b *strings.Builder, toks []token, i int) int {
+	t := toks[i]
+	hour, err := strconv.Atoi(t.s)
+	if t.kind != tokNumber || err != nil || len(t.s) > 2 || hour > 24 ||
+		at(toks, i-1).is(tokOther, ",") || at(toks, i-1).is(tokOther, ".") {
+		return 0
+	}
+	j := i + 1
+	if at(toks, j).kind == tokSpace {
+		j++
+	}
+	if !at(toks, j).is(tokWord, "h") {
+		return 0
+	}
+	b.WriteString(t.s + " heure")
+	if hour > 1 {
+		b.WriteString("s")
+	}
+	k := j + 1
+	if at(toks, k).kind == tokSpace {
+		k++
+	}
+	if m := at(toks, k); m.kind == tokNumber && len(m.s) == 2 {
+		b.WriteString(" " + m.s)
+		return k - i + 1
+	}
+	return j - i + 1
+}
+
+// expandSpeed reads "km/h" as kilomètres heure; espeak-ng would say "slash".
+func expandSpeed(b *strings.Builder, toks []token, i int) int {
+	if !toks[i].is(tokWord, "km") || !at(toks, i+1).is(tokOther, "/") || !at(toks, i+2).is(tokWord, "h") {
+		return 0
+	}
+	b.WriteString("kilomètres heure")
+	return 3
+}
+
+// expandEtc reads "etc." as et cetera, keeping the period only when it ends
+// the text (and so the sentence).
+func expandEtc(b *strings.Builder, toks []token, i int) int {
+	if !toks[i].is(tokWord, "etc") {
+		return 0
+	}
+	b.WriteString("et cetera")
+	if !at(toks, i+1).is(tokOther, ".") || at(toks, i+2).is(tokOther, ".") {
+		return 1 // "etc" alone, or "etc..." whose dots are an ellipsis
+	}
+	if blankFrom(toks, i+2) {
+		b.WriteString(".")
+	}
+	return 2
+}
+
+// expandEllipsis makes "…" and "..." a pause (a comma, or a period at the
+// end), and removes "(…)" and "[…]", which mark a cut in a quotation.
+func expandEllipsis(b *strings.Builder, toks []token, i int) int {
+	open := toks[i].is(tokOther, "(") || toks[i].is(tokOther, "[")
+	start := i
+	if open {
+		start++
+	}
+	end := start
+	for at(toks, end).is(tokOther, ".") || at(toks, end).is(tokOther, "…") {
+		end++
+	}
+	dots := end - start
+	if dots == 0 || dots == 1 && toks[start].s == "." {
+		return 0
+	}
+	if open {
+		if c := at(toks, end); c.is(tokOther, ")") || c.is(tokOther, "]") {
+			b.WriteString(" ")
+			return end - i + 1
+		}
+		return 0
+	}
+	if blankFrom(toks, end) {
+		b.WriteString(".")
+	} else {
+		b.WriteString(", ")
+	}
+	return end - i
+}
+
+// blankFrom reports whether only spaces and quotation marks follow toks[k:].
+func blankFrom(toks []token, k int) bool {
+	for _, t := range toks[min(k, len(toks)):] {
+		if t.kind != tokSpace && !strings.Contains(quoteMarks, t.s) {
+			return false
+		}
+	}
+	return true
+}

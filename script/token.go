@@ -1,0 +1,84 @@
+package script
+
+import (
+	"strings"
+	"unicode"
+)
+
+// tokKind classifies the pieces Speak works on.
+type tokKind int
+
+const (
+	tokWord   tokKind = iota // letters and combining marks: "drôle", "Mmes", "h"
+	tokNumber                // digits: "1", "200", "15"
+	tokSpace                 // a run of any Unicode spaces
+	tokOther                 // any other single rune: ".", "°", "€", "«"
+	tokNone   tokKind = -1   // before the first or after the last token
+)
+
+type token struct {
+	kind tokKind
+	s    string
+}
+
+// apostrophes are the typographic forms spoken as a plain apostrophe.
+var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'")
+
+// tokenize cuts text into words, numbers, spaces and single other runes.
+// Because a word is a whole run of letters, a rule matching "Mme" can never
+// match inside "Mmes" or a rule matching "h" inside "heure". Invisible format
+// characters (soft hyphen, zero-width space) are dropped.
+func tokenize(text string) []token {
+	var toks []token
+	var cur strings.Builder
+	kind := tokOther
+	flush := func() {
+		if cur.Len() > 0 {
+			toks = append(toks, token{kind, cur.String()})
+			cur.Reset()
+		}
+	}
+	for _, r := range apostrophes.Replace(text) {
+		k := kindOf(r)
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			continue
+		case k != kind || k == tokOther:
+			flush()
+			kind = k
+		}
+		cur.WriteRune(r)
+	}
+	flush()
+	return toks
+}
+
+func kindOf(r rune) tokKind {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsMark(r):
+		return tokWord
+	case unicode.IsDigit(r):
+		return tokNumber
+	case unicode.IsSpace(r):
+		return tokSpace
+	}
+	return tokOther
+}
+
+// at returns the token at i, or a zero token outside the slice, so rules can
+// look around without bounds checks.
+func at(toks []token, i int) token {
+	if i < 0 || i >= len(toks) {
+		return token{kind: tokNone}
+	}
+	return toks[i]
+}
+
+func (t token) is(kind tokKind, s string) bool { return t.kind == kind && t.s == s }
+
+func (t token) capitalised() bool {
+	for _, r := range t.s {
+		return t.kind == tokWord && unicode.IsUpper(r)
+	}
+	return false
+}
