@@ -1,0 +1,45 @@
+# ecouter: `make run` sets up and runs the service, `make test` runs every test.
+SHELL := /bin/bash
+GO    ?= go
+
+# Debian packages the service needs to run, and the ones its tests add.
+RUN_PKGS  := espeak-ng libmp3lame-dev
+TEST_PKGS := $(RUN_PKGS) lame ffmpeg
+
+# apt-get when root, sudo otherwise; only what is missing is installed.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: run test deps test-deps build lint bench-quick clean
+
+deps:
+	$(call apt_install,$(RUN_PKGS))
+
+test-deps:
+	$(call apt_install,$(TEST_PKGS))
+
+build: deps
+	$(GO) build -o bin/ecouter ./cmd/ecouter
+
+run: build
+	./bin/ecouter serve
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+test: test-deps lint
+	$(GO) test -race -count=1 ./...
+
+bench-quick: test-deps
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/ ./script/ ./synth/espeak/
+
+clean:
+	rm -rf bin data

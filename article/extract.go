@@ -1,0 +1,136 @@
+package article
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// Block kinds, the same names the narration script uses.
+const (
+	KindHeading   = "heading"
+	KindParagraph = "paragraph"
+	KindListItem  = "list_item"
+	KindQuote     = "quote"
+)
+
+// Block is one run of text with one role in the article. Text is cleaned
+// for reading: entities decoded, whitespace collapsed, and "\n" where the
+// HTML had a <br> (a hard break the sentence splitter must respect).
+type Block struct {
+	Kind string
+	Text string
+}
+
+// Extract returns, in document order, the blocks of the HTML src a listener
+// should hear, leaving out what rules say to skip. It never fails: HTML is
+// parsed the way a browser would, however broken.
+func Extract(src string, rules Rules) []Block {
+	doc, err := html.Parse(strings.NewReader(src))
+	if err != nil {
+		// Only a failing reader can make Parse fail; a string cannot.
+		return nil
+	}
+	e := &extractor{skip: newSkipper(rules), prefixes: rules.SkipPrefixes}
+	e.walk(doc, KindParagraph)
+	e.flush()
+	return e.blocks
+}
+
+// extractor collects the text of the block being read in buf until a block
+// boundary flushes it.
+type extractor struct {
+	skip     skipper
+	prefixes []string
+	blocks   []Block
+	kind     string // kind of the block in buf, set by its first write
+	buf      strings.Builder
+}
+
+// walk reads n. kind is the role of loose text at this depth: a paragraph,
+// unless inside a heading, list item or blockquote.
+func (e *extractor) walk(n *html.Node, kind string) {
+	switch n.Type {
+	case html.DocumentNode:
+		e.walkChildren(n, kind)
+		return
+	case html.TextNode:
+		e.write(n.Data, kind)
+		return
+	case html.ElementNode:
+	default: // comments, doctype
+		return
+	}
+	if e.skip.match(n) {
+		return
+	}
+	switch tag := n.Data; {
+	case tag == "br":
+		e.write(hardBreak, kind)
+	case tag == "q":
+		// Browsers draw the quotation marks of a <q>; the text has none,
+		// and without them a listener would not hear that it is a quote.
+		e.write("«\u00a0", kind)
+		e.walkChildren(n, kind)
+		e.write("\u00a0»", kind)
+	case isHeading(tag):
+		e.block(n, KindHeading)
+	case tag == "li":
+		e.block(n, KindListItem)
+	case tag == "blockquote":
+		e.block(n, KindQuote)
+	case blockElements[tag]:
+		// p, div, ul... start and end a block but keep the role around
+		// them: a <p> in a blockquote is a quote, in a list item an item.
+		e.block(n, kind)
+	default:
+		// Inline: its text joins the current block as written, so
+		// "l'<em>État</em>" stays one word and "<a>x</a> y" two.
+		e.walkChildren(n, kind)
+	}
+}
+
+func (e *extractor) block(n *html.Node, kind string) {
+	e.flush()
+	e.walkChildren(n, kind)
+	e.flush()
+}
+
+func (e *extractor) walkChildren(n *html.Node, kind string) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		e.walk(c, kind)
+	}
+}
+
+func (e *extractor) write(s, kind string) {
+	if e.buf.Len() == 0 {
+		e.kind = kind
+	}
+	e.buf.WriteString(s)
+}
+
+// flush ends the block in buf, keeping it if it has something to say.
+func (e *extractor) flush() {
+	text := cleanText(e.buf.String())
+	e.buf.Reset()
+	if text == "" || hasSkipPrefix(text, e.prefixes) {
+		return
+	}
+	e.blocks = append(e.blocks, Block{Kind: e.kind, Text: text})
+}
+
+func isHeading(tag string) bool {
+	return len(tag) == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'
+}
+
+// blockElements end the text before them and start a new block. Everything
+// not listed here (a, em, span, abbr, sup, time, q...) is inline.
+var blockElements = map[string]bool{
+	"html": true, "body": true, "main": true, "article": true, "section": true,
+	"header": true, "div": true, "p": true, "ul": true, "ol": true, "menu": true,
+	"dl": true, "dt": true, "dd": true, "pre": true, "hr": true, "address": true,
+	"details": true, "summary": true, "center": true, "hgroup": true,
+	"fieldset": true, "legend": true, "figure": true, "figcaption": true,
+	"table": true, "caption": true, "thead": true, "tbody": true, "tfoot": true,
+	"tr": true, "td": true, "th": true,
+}
