@@ -80,7 +80,10 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 	tm.Stitch = since(t)
 
 	t = time.Now()
-	norm, res := audio.Normalize(full, s.cfg.TargetLUFS, s.cfg.CeilingDBTP)
+	norm, res, err := s.normalize(full)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", id, err)
+	}
 	full = audio.Clip{}
 	tm.Loudness = since(t)
 
@@ -131,6 +134,23 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 		slog.Group("stages_ms", "synth", ms(tm.Synthesis), "stitch", ms(tm.Stitch),
 			"loudness", ms(tm.Loudness), "encode", ms(tm.Encode), "store", ms(tm.Store)))
 	return m, nil
+}
+
+// normalize brings the article to the target loudness as the MP3 will
+// measure, compensating the encoder's loss.
+func (s *Service) normalize(full audio.Clip) (audio.Clip, audio.NormalizeResult, error) {
+	loss, known := s.loss.get(s.cfg.Encode)
+	norm, res := audio.Normalize(full, s.cfg.TargetLUFS+loss, s.cfg.CeilingDBTP)
+	if known {
+		return norm, res, nil
+	}
+	loss, err := s.loss.measure(norm, s.cfg.Encode)
+	if err != nil || loss == 0 {
+		return norm, res, err
+	}
+	s.log.Info("measured the encoder's loudness loss", "loss_lu", loss)
+	norm, res = audio.Normalize(full, s.cfg.TargetLUFS+loss, s.cfg.CeilingDBTP)
+	return norm, res, nil
 }
 
 func (s *Service) putManifest(ctx context.Context, m *Manifest) error {

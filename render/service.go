@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ type Service struct {
 	log     *slog.Logger
 	metrics *Metrics
 	now     func() time.Time
+	loss    encoderLoss
 
 	ensures singleflight.Group // one fetch-and-check per article at a time
 	renders singleflight.Group // one render per article and content key
@@ -82,7 +84,10 @@ func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest
 	}
 	// The work is shared by every caller and must not die with the first
 	// one's request: it runs detached, bounded by the render timeout.
-	ch := s.ensures.DoChan(flight, func() (any, error) {
+	ch := s.ensures.DoChan(flight, func() (v any, err error) {
+		// DoChan re-panics in a goroutine of its own, which would end the
+		// process: a bug in one render must fail only that render.
+		defer recoverTo(&err, s.log, id)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 		defer cancel()
 		return s.ensure(ctx, id, opt)
@@ -137,7 +142,8 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (*Manifest
 // render runs the pipeline once per article and content key, however many
 // callers ask at the same time.
 func (s *Service) render(ctx context.Context, id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) (*Manifest, error) {
-	v, err, _ := s.renders.Do(id+"@"+p.key, func() (any, error) {
+	v, err, _ := s.renders.Do(id+"@"+p.key, func() (v any, err error) {
+		defer recoverTo(&err, s.log, id)
 		s.track(id, 1)
 		defer s.track(id, -1)
 		s.metrics.inflight.Inc()
@@ -260,4 +266,14 @@ func (s *Service) Go(id string, opt Options) {
 			s.log.Error("render failed", "article_id", id, "err", err)
 		}
 	}()
+}
+
+// ErrPanic reports a bug caught while rendering.
+var ErrPanic = errors.New("internal error while rendering")
+
+func recoverTo(err *error, log *slog.Logger, id string) {
+	if r := recover(); r != nil {
+		log.Error("panic while rendering", "article_id", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		*err = fmt.Errorf("render %s: %w", id, ErrPanic)
+	}
 }
