@@ -4,7 +4,7 @@ GO    ?= go
 
 # Debian packages the service needs to run, and the ones its tests add.
 RUN_PKGS  := espeak-ng libmp3lame-dev
-TEST_PKGS := $(RUN_PKGS) lame ffmpeg
+TEST_PKGS := $(RUN_PKGS) lame ffmpeg chromium
 
 # apt-get when root, sudo otherwise; only what is missing is installed.
 define apt_install

@@ -51,6 +51,8 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	v1.HEAD("/articles/:id/audio.mp3", s.audio)
 	v1.GET("/articles/:id/transcript.vtt", s.transcript)
 	v1.POST("/articles/:id/render", s.render, s.requireKey, middleware.BodyLimit("64K"))
+	s.playerRoutes(e)
+	s.feedRoutes(e)
 	return e
 }
 

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -276,4 +278,30 @@ func recoverTo(err *error, log *slog.Logger, id string) {
 		log.Error("panic while rendering", "article_id", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		*err = fmt.Errorf("render %s: %w", id, ErrPanic)
 	}
+}
+
+// List returns the manifests of every rendered article, newest render
+// first. It reads the store, so it sees renders made by other processes.
+func (s *Service) List(ctx context.Context) ([]*Manifest, error) {
+	infos, err := s.store.List(ctx, "articles/")
+	if err != nil {
+		return nil, fmt.Errorf("list renders: %w", err)
+	}
+	var out []*Manifest
+	for _, in := range infos {
+		if path.Base(in.Key) != "manifest.json" {
+			continue
+		}
+		id := path.Base(path.Dir(in.Key))
+		m, err := s.Manifest(ctx, id)
+		if errors.Is(err, ErrNotRendered) || errors.Is(err, article.ErrInvalidID) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *Manifest) int { return b.RenderedAt.Compare(a.RenderedAt) })
+	return out, nil
 }

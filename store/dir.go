@@ -156,6 +156,42 @@ func (d *Dir) Delete(_ context.Context, key string) error {
 	return nil
 }
 
+// List returns the blobs whose keys start with prefix, in key order;
+// files being written are not listed.
+func (d *Dir) List(ctx context.Context, prefix string) ([]Info, error) {
+	var out []Info
+	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(d.root, p)
+		key := filepath.ToSlash(rel)
+		if e.IsDir() {
+			// Skip folders that cannot hold a match.
+			if key != "." && !strings.HasPrefix(key+"/", prefix) && !strings.HasPrefix(prefix, key+"/") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasPrefix(key, prefix) || !ValidKey(key) {
+			return nil
+		}
+		st, err := e.Info()
+		if err != nil {
+			return nil // removed while listing
+		}
+		out = append(out, Info{Key: key, Size: st.Size(), ModTime: st.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	return out, nil
+}
+
 // Sweep removes temporary files older than age, left by a crash mid-write.
 func (d *Dir) Sweep(age time.Duration) (int, error) {
 	n := 0

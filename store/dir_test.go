@@ -138,3 +138,30 @@ func TestDirSweep(t *testing.T) {
 		t.Fatal("old temp file still there")
 	}
 }
+
+func TestDirList(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	d, _ := NewDir(root)
+	for _, k := range []string{"articles/b/manifest.json", "articles/a/manifest.json", "articles/a/x.mp3", "sentences/ab/cd.wav"} {
+		if err := d.Put(ctx, k, strings.NewReader(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "articles", "a", tempPrefix+"1"), []byte("x"), 0o644)
+	got, err := d.List(ctx, "articles/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, i := range got {
+		keys = append(keys, i.Key)
+	}
+	want := "articles/a/manifest.json articles/a/x.mp3 articles/b/manifest.json"
+	if strings.Join(keys, " ") != want {
+		t.Fatalf("List = %v, want %s", keys, want)
+	}
+	if got, _ := d.List(ctx, "nothing/"); len(got) != 0 {
+		t.Fatalf("List(nothing/) = %v", got)
+	}
+}

@@ -33,4 +33,6 @@ type Store interface {
 	// Put stores r under key atomically.
 	Put(ctx context.Context, key string, r io.Reader) error
 	Delete(ctx context.Context, key string) error
+	// List returns the blobs whose keys start with prefix, in key order.
+	List(ctx context.Context, prefix string) ([]Info, error)
 }

@@ -132,7 +132,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Addr:         l.str("ECOUTER_ADDR", ":8080"),
 		Articles:     l.str("ECOUTER_ARTICLES", ""),
 		Synth:        l.str("ECOUTER_SYNTH", "espeak"),
-		Voice:        l.str("ECOUTER_VOICE", ""),
+		Voice:        l.str("ECOUTER_VOICE", "fr"),
 		Store:        l.str("ECOUTER_STORE", "./data"),
 		APIKey:       l.secret("ECOUTER_API_KEY"),
 		PublicURL:    l.str("ECOUTER_PUBLIC_URL", ""),
