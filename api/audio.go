@@ -11,30 +11,77 @@ import (
 	"ecouter/render"
 )
 
-// audio serves an article's MP3, rendering it on first request. Complete
-// files only: ranges, HEAD and conditional requests come from
-// http.ServeContent.
+// audio serves an article's MP3. A stored render is served as a file
+// (ranges, HEAD and conditional requests through http.ServeContent). When
+// there is none yet, the render starts and the MP3 is streamed as it is
+// encoded; listeners arriving meanwhile join the same stream.
 func (s *Server) audio(c echo.Context) error {
 	ctx := c.Request().Context()
-	m, err := s.renders.Ensure(ctx, c.Param("id"), render.Options{})
+	m, stream, err := s.renders.Listen(ctx, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "audio/mpeg")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if stream != nil {
+		return s.stream(c, stream)
 	}
 	blob, err := s.renders.Open(ctx, m)
 	if err != nil {
 		return err
 	}
 	defer blob.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "audio/mpeg")
 	// The content key names these exact bytes: a strong validator.
 	h.Set("ETag", `"`+m.Key+`"`)
 	// Short browser lifetime (the article may be edited), longer at the
 	// CDN, and stale copies allowed while the CDN revalidates.
 	h.Set("Cache-Control", "public, max-age=300, s-maxage=3600, stale-while-revalidate=86400")
-	h.Set("X-Content-Type-Options", "nosniff")
 	serveContent(c, blob, m.RenderedAt)
 	return nil
+}
+
+// stream sends a render in progress: chunked, no ranges (the length is not
+// known yet), never cached, flushed as frames arrive.
+func (s *Server) stream(c echo.Context, st *render.Stream) error {
+	r := st.Reader(c.Request().Context())
+	buf := make([]byte, 32<<10)
+	// Wait for the first audio before answering: a render that fails on
+	// its first sentence still gets its proper status.
+	n, err := r.Read(buf)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Accept-Ranges", "none")
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	for {
+		if n == 0 && err == nil {
+			n, err = r.Read(buf)
+		}
+		if n > 0 {
+			if _, werr := c.Response().Write(buf[:n]); werr != nil {
+				return nil // the listener left; the render goes on
+			}
+			c.Response().Flush()
+			n = 0
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if c.Request().Context().Err() == nil {
+				s.log.Error("stream ended by a failed render", "article_id", c.Param("id"), "err", err)
+			}
+			// Abort the connection so the client sees a broken download,
+			// not a complete-looking truncated MP3.
+			panic(http.ErrAbortHandler)
+		}
+	}
 }
 
 // osFiler is a blob backed by a local file.

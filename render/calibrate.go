@@ -10,48 +10,82 @@ import (
 	"ecouter/audio"
 )
 
-// The MP3 encoder's filtering lowers loudness a little (about 0.5 LU for
-// speech at 64 kbps), so normalising the PCM to the target leaves the MP3
-// below it. The loss is measured once per encoder setting on an excerpt
-// of real speech, and later renders aim that much higher.
+// Sentences are levelled one by one so audio can be streamed before the
+// article is finished; the whole article then measures a little below the
+// target (the pauses between sentences weigh in the gated mean), and the
+// MP3 encoder's filtering lowers speech by about 0.5 LU more at 64 kbps.
+// Both offsets are measured on real renders and fed back into the target
+// of later ones, so each article lands on the target as an MP3.
 const calibrationExcerpt = 30 * time.Second
 
-// encoderLoss remembers the measured loss per encoder setting.
-type encoderLoss struct {
+type calibration struct {
 	mu   sync.Mutex
+	bias float64 // learned: target minus what the whole PCM measured
 	loss map[audio.EncodeOptions]float64
 }
 
-func (e *encoderLoss) get(opt audio.EncodeOptions) (float64, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	l, ok := e.loss[opt]
-	return l, ok
+// offset is what to add to the target when levelling sentences.
+func (c *calibration) offset(opt audio.EncodeOptions) float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bias + c.loss[opt]
 }
 
-// measure encodes and decodes an excerpt of c and returns the loudness it
-// lost, clamped to a sane range so a freak excerpt cannot skew renders.
-func (e *encoderLoss) measure(c audio.Clip, opt audio.EncodeOptions) (float64, error) {
+func (c *calibration) encoderLoss(opt audio.EncodeOptions) float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loss[opt]
+}
+
+// observe records a finished render: its PCM measured got, where target
+// plus the encoder's loss was wanted.
+func (c *calibration) observe(whole audio.Clip, opt audio.EncodeOptions, target, got float64) error {
+	if math.IsInf(got, -1) || whole.Seconds() < 5 {
+		return nil // too short to learn from
+	}
+	c.mu.Lock()
+	_, known := c.loss[opt]
+	c.mu.Unlock()
+	var loss float64
+	if !known {
+		l, err := measureEncoderLoss(whole, opt)
+		if err != nil {
+			return err
+		}
+		loss = l
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loss == nil {
+		c.loss = map[audio.EncodeOptions]float64{}
+	}
+	if !known {
+		c.loss[opt] = loss
+	}
+	// Correct by the whole error: the next article is most likely read by
+	// the same voice at the same pace. The bound keeps a freak article
+	// from pushing the next ones into the limiter.
+	miss := target + c.loss[opt] - got
+	c.bias = max(-4, min(4, c.bias+miss))
+	return nil
+}
+
+// measureEncoderLoss encodes and decodes an excerpt of real speech and
+// returns the loudness it lost, clamped to a sane range.
+func measureEncoderLoss(c audio.Clip, opt audio.EncodeOptions) (float64, error) {
 	n := min(len(c.Samples), int(calibrationExcerpt.Seconds()*float64(c.Rate)))
 	excerpt := audio.Clip{Rate: c.Rate, Samples: c.Samples[:n]}
 	before := audio.Loudness(excerpt)
 	if math.IsInf(before, -1) {
-		return 0, nil // too short or silent to tell; try again next render
+		return 0, nil
 	}
 	var buf bytes.Buffer
 	if _, err := audio.EncodeMP3(&buf, excerpt, opt, audio.Tags{}); err != nil {
-		return 0, fmt.Errorf("calibrate encoder: %w", err)
+		return 0, fmt.Errorf("measure encoder loss: %w", err)
 	}
 	decoded, err := audio.DecodeMP3(&buf)
 	if err != nil {
-		return 0, fmt.Errorf("calibrate encoder: %w", err)
+		return 0, fmt.Errorf("measure encoder loss: %w", err)
 	}
-	loss := max(-1, min(2, before-audio.Loudness(decoded)))
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.loss == nil {
-		e.loss = map[audio.EncodeOptions]float64{}
-	}
-	e.loss[opt] = loss
-	return loss, nil
+	return max(-1, min(2, before-audio.Loudness(decoded))), nil
 }

@@ -17,6 +17,8 @@ type Manifest struct {
 	URL       string    `json:"url,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Modified  time.Time `json:"modified,omitzero"`
+	// Categories come from the source, for feeds by category.
+	Categories []string `json:"categories,omitempty"`
 
 	Audio       string  `json:"audio"` // store key of the MP3
 	Size        int64   `json:"size"`
@@ -25,7 +27,11 @@ type Manifest struct {
 	Voice       string  `json:"voice"` // the backend's fingerprint: voice and settings
 	Characters  int     `json:"characters"`
 	Sentences   int     `json:"sentences"`
-	Synthesized int     `json:"synthesized"` // sentences sent to the backend
+	Synthesized int     `json:"synthesized"` // sentences sent to the backend (the rest came from the sentence cache)
+	// BilledCharacters is what the backend charged for this render (Polly's
+	// x-amzn-RequestCharacters); 0 for free engines and cached sentences.
+	BilledCharacters int64 `json:"billed_characters"`
+	Requests         int64 `json:"backend_requests"`
 
 	RenderedAt    time.Time `json:"rendered_at"`
 	RenderSeconds float64   `json:"render_seconds"`
@@ -39,7 +45,9 @@ type Manifest struct {
 	Previous string `json:"previous,omitempty"`
 }
 
-// Timings splits a render's wall time by stage, in seconds.
+// Timings is the work done by stage, in seconds. Stages overlap (sentences
+// are synthesised and levelled in parallel while earlier ones are encoded),
+// so they add up to more than RenderSeconds.
 type Timings struct {
 	Fetch     float64 `json:"fetch"`
 	Synthesis float64 `json:"synthesis"`
@@ -51,10 +59,11 @@ type Timings struct {
 
 // Loudness is what normalisation measured and did.
 type Loudness struct {
-	InputLUFS  float64 `json:"input_lufs"`
-	GainDB     float64 `json:"gain_db"`
-	OutputLUFS float64 `json:"output_lufs"`
-	TruePeak   float64 `json:"true_peak_dbtp"`
+	InputLUFS  float64 `json:"input_lufs"`     // mean of the sentences as synthesised
+	GainDB     float64 `json:"gain_db"`        // mean gain applied to sentences
+	OutputLUFS float64 `json:"output_lufs"`    // the whole article's PCM, as measured
+	MP3LUFS    float64 `json:"mp3_lufs"`       // the same less the encoder's measured loss
+	TruePeak   float64 `json:"true_peak_dbtp"` // highest sentence true peak
 }
 
 // Cue is one spoken sentence and where it sits in the audio.

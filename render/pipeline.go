@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
+	"math"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -31,91 +31,142 @@ func (e *SentenceError) Error() string {
 
 func (e *SentenceError) Unwrap() error { return e.Err }
 
-// run synthesises, stitches, normalises, encodes and stores one render.
-func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest, progress func(done, total int)) (*Manifest, error) {
+// sentence is one synthesised, trimmed and levelled sentence.
+type sentence struct {
+	clip   audio.Clip
+	level  audio.NormalizeResult
+	cached bool
+	synth  float64 // seconds spent synthesising (or reading the cache)
+	prep   float64 // seconds spent trimming and levelling
+	err    error
+}
+
+// run renders one article. Sentences are synthesised in parallel, then
+// taken in reading order: each is levelled to the target loudness on its
+// own (so audio can be encoded, and streamed, before the article is
+// finished), joined with its pause and encoded at once. The whole file's
+// loudness is measured at the end to confirm, and to correct later renders.
+// st receives the MP3 as it is encoded; the stored file holds the same
+// frames, with the final tags and the Info header that needs the length.
+func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest, progress func(done, total int), st *Stream) (*Manifest, error) {
 	start := time.Now()
 	ls := lines(p.script)
 	if len(ls) == 0 {
 		return nil, fmt.Errorf("render %s: %w", id, ErrEmpty)
 	}
-	var tm Timings
+	var usage synth.Usage
+	ctx, cancel := context.WithCancel(synth.WithUsage(ctx, &usage))
+	defer cancel()
+	target := s.cfg.TargetLUFS + s.calib.offset(s.cfg.Encode)
 
-	clips := make([]audio.Clip, len(ls))
-	chars := 0
-	for _, l := range ls {
-		chars += len([]rune(l.spoke))
+	results := make([]chan sentence, len(ls))
+	for i := range results {
+		results[i] = make(chan sentence, 1)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, s.cfg.Parallel))
-	var done atomic.Int64
-	for i, l := range ls {
-		g.Go(func() error {
-			c, err := s.synth.Synthesize(gctx, l.spoke)
-			if err != nil {
-				return &SentenceError{Index: i + 1, Err: err}
-			}
-			clips[i] = c
-			if progress != nil {
-				progress(int(done.Add(1)), len(ls))
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		var ee *synth.EngineError
-		if errors.As(err, &ee) && ee.Stderr != "" {
-			s.log.Error("speech engine failed", "article_id", id, "backend", ee.Backend, "stderr", ee.Stderr)
+	go func() {
+		for i, l := range ls {
+			g.Go(func() error {
+				r := s.prepareSentence(gctx, l.spoke, target)
+				if r.err != nil {
+					r.err = &SentenceError{Index: i + 1, Err: r.err}
+				}
+				results[i] <- r
+				return r.err
+			})
 		}
+	}()
+	defer g.Wait() //nolint:errcheck // errors arrive through results
+
+	enc := encoding{st: st}
+	defer enc.close()
+	var tm Timings
+	var cues []Cue
+	var levels []audio.NormalizeResult
+	chars, synthesized := 0, 0
+	rate := 0
+	for i, l := range ls {
+		var r sentence
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("render %s: %w", id, ctx.Err())
+		}
+		if r.err != nil {
+			// Once one sentence fails the others are cancelled; report the
+			// failure that started it, not a cancellation.
+			if err := g.Wait(); err != nil && ctx.Err() == nil {
+				r.err = err
+			}
+			s.logEngineError(id, r.err)
+			return nil, fmt.Errorf("render %s: %w", id, r.err)
+		}
+		tm.Synthesis += r.synth
+		tm.Stitch += r.prep
+		chars += len([]rune(l.spoke))
+		if !r.cached {
+			synthesized++
+		}
+		levels = append(levels, r.level)
+		if i == 0 {
+			rate = r.clip.Rate
+			if err := enc.start(rate, s.cfg.Encode, p.tags); err != nil {
+				return nil, fmt.Errorf("render %s: %w", id, err)
+			}
+			enc.silence(s.cfg.Pauses.Lead)
+		} else {
+			if r.clip.Rate != rate {
+				return nil, fmt.Errorf("render %s: sentence %d at %d Hz, others at %d Hz", id, i+1, r.clip.Rate, rate)
+			}
+			prev := ls[i-1]
+			enc.silence(s.cfg.Pauses.between(prev.kind, l.kind, prev.block == l.block))
+		}
+		from := enc.seconds()
+		enc.add(r.clip.Samples)
+		cues = append(cues, Cue{Block: l.block, Kind: l.kind, Text: l.text, Start: from, End: enc.seconds()})
+		if err := enc.encodePending(); err != nil {
+			return nil, fmt.Errorf("render %s: %w", id, err)
+		}
+		if progress != nil {
+			progress(i+1, len(ls))
+		}
+	}
+	enc.silence(s.cfg.Pauses.Tail)
+	tEnc := time.Now()
+	if err := enc.encodePending(); err != nil {
 		return nil, fmt.Errorf("render %s: %w", id, err)
 	}
-	s.metrics.characters.WithLabelValues(s.synth.Name()).Add(float64(chars))
-	tm.Synthesis = since(start)
+	file, err := enc.finish(p.tags)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", id, err)
+	}
+	tm.Encode = enc.encodeSeconds + since(tEnc)
 
 	t := time.Now()
-	full, cues, err := stitch(ls, clips, s.cfg.Pauses)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", id, err)
-	}
-	clips = nil // let the per-sentence PCM go before encoding
-	tm.Stitch = since(t)
-
-	t = time.Now()
-	norm, res, err := s.normalize(full)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", id, err)
-	}
-	full = audio.Clip{}
+	whole := audio.Clip{Rate: rate, Samples: enc.pcm}
+	loud := s.confirmLoudness(whole, levels)
 	tm.Loudness = since(t)
-
-	t = time.Now()
-	var mp3 bytes.Buffer
-	size, err := audio.EncodeMP3(&mp3, norm, s.cfg.Encode, p.tags)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: encode: %w", id, err)
-	}
-	tm.Encode = since(t)
 
 	t = time.Now()
 	m := &Manifest{
 		ID: id, Key: p.key,
 		Title: p.art.Title, Author: p.art.Author, URL: p.art.URL,
-		Published: p.art.Published, Modified: p.art.Modified,
-		Audio: audioKey(id, p.key), Size: size, Duration: norm.Seconds(),
+		Published: p.art.Published, Modified: p.art.Modified, Categories: p.art.Categories,
+		Audio: audioKey(id, p.key), Size: int64(len(file)), Duration: whole.Seconds(),
 		Backend: s.synth.Name(), Voice: s.synth.Fingerprint(),
-		Characters: chars, Sentences: len(ls), Synthesized: len(ls),
+		Characters: chars, Sentences: len(ls), Synthesized: synthesized,
+		BilledCharacters: usage.Characters(), Requests: usage.Requests(),
 		RenderedAt: time.Now().UTC(),
-		Loudness: Loudness{
-			InputLUFS: res.InputLUFS, GainDB: res.GainDB,
-			OutputLUFS: res.OutputLUFS, TruePeak: res.TruePeakDBTP,
-		},
-		Cues: cues,
+		Loudness:   loud,
+		Cues:       cues,
 	}
 	if prev != nil && prev.Audio != m.Audio {
 		m.Previous = prev.Audio
 	}
 	// Audio first, manifest second: a manifest never points to audio that
 	// is not completely stored.
-	if err := s.store.Put(ctx, m.Audio, &mp3); err != nil {
+	if err := s.store.Put(ctx, m.Audio, bytes.NewReader(file)); err != nil {
 		return nil, fmt.Errorf("render %s: store audio: %w", id, err)
 	}
 	tm.Store = since(t)
@@ -129,28 +180,87 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 			s.log.Warn("delete old audio", "article_id", id, "err", err)
 		}
 	}
-	s.log.Info("rendered", "article_id", id, "key", m.Key, "sentences", len(ls), "chars", chars,
-		"audio_s", round(m.Duration), "took_ms", int(m.RenderSeconds*1000),
-		slog.Group("stages_ms", "synth", ms(tm.Synthesis), "stitch", ms(tm.Stitch),
+	s.metrics.characters.WithLabelValues(s.synth.Name()).Add(float64(chars))
+	s.log.Info("rendered", "article_id", id, "key", m.Key, "sentences", len(ls), "synthesized", synthesized,
+		"chars", chars, "billed_chars", m.BilledCharacters, "audio_s", round(m.Duration),
+		"took_ms", int(m.RenderSeconds*1000), "lufs", round(loud.OutputLUFS),
+		slog.Group("work_ms", "synth", ms(tm.Synthesis), "level", ms(tm.Stitch),
 			"loudness", ms(tm.Loudness), "encode", ms(tm.Encode), "store", ms(tm.Store)))
 	return m, nil
 }
 
-// normalize brings the article to the target loudness as the MP3 will
-// measure, compensating the encoder's loss.
-func (s *Service) normalize(full audio.Clip) (audio.Clip, audio.NormalizeResult, error) {
-	loss, known := s.loss.get(s.cfg.Encode)
-	norm, res := audio.Normalize(full, s.cfg.TargetLUFS+loss, s.cfg.CeilingDBTP)
-	if known {
-		return norm, res, nil
+// prepareSentence synthesises (or reads from the cache), trims, fades and
+// levels one sentence.
+func (s *Service) prepareSentence(ctx context.Context, spoken string, target float64) sentence {
+	t := time.Now()
+	clip, cached, err := s.synthesize(ctx, spoken)
+	if err != nil {
+		return sentence{err: err}
 	}
-	loss, err := s.loss.measure(norm, s.cfg.Encode)
-	if err != nil || loss == 0 {
-		return norm, res, err
+	r := sentence{cached: cached, synth: since(t)}
+	t = time.Now()
+	c := audio.Fade(audio.Trim(clip, trimThresholdDB, trimMargin), fadeIn, fadeOut)
+	r.clip, r.level = level(c, target, s.cfg.CeilingDBTP)
+	r.prep = since(t)
+	return r
+}
+
+// level brings one sentence to the target loudness under the true-peak
+// ceiling. A clip shorter than one 400 ms gating block ("Non.") has no
+// integrated loudness; it is measured looped to a few blocks instead.
+func level(c audio.Clip, target, ceiling float64) (audio.Clip, audio.NormalizeResult) {
+	if len(c.Samples) == 0 {
+		return c, audio.NormalizeResult{InputLUFS: math.Inf(-1), OutputLUFS: math.Inf(-1)}
 	}
-	s.log.Info("measured the encoder's loudness loss", "loss_lu", loss)
-	norm, res = audio.Normalize(full, s.cfg.TargetLUFS+loss, s.cfg.CeilingDBTP)
-	return norm, res, nil
+	out, res := audio.Normalize(c, target, ceiling)
+	if !math.IsInf(res.InputLUFS, -1) {
+		return out, res
+	}
+	looped := audio.Clip{Rate: c.Rate}
+	for len(looped.Samples) < c.Rate*2 {
+		looped.Samples = append(looped.Samples, c.Samples...)
+	}
+	in := audio.Loudness(looped)
+	if math.IsInf(in, -1) {
+		return c, res // silence
+	}
+	gain := target - in
+	if tp := audio.TruePeak(c); tp+gain > ceiling {
+		gain = ceiling - tp
+	}
+	out = audio.Gain(c, gain)
+	return out, audio.NormalizeResult{InputLUFS: in, GainDB: gain, OutputLUFS: in + gain, TruePeakDBTP: audio.TruePeak(out), TargetReached: true}
+}
+
+// confirmLoudness measures the whole article, feeds the difference back
+// into later renders' targets, and reports what was measured.
+func (s *Service) confirmLoudness(whole audio.Clip, levels []audio.NormalizeResult) Loudness {
+	out := Loudness{OutputLUFS: audio.Loudness(whole), TruePeak: math.Inf(-1)}
+	var in, gain float64
+	n := 0
+	for _, l := range levels {
+		out.TruePeak = max(out.TruePeak, l.TruePeakDBTP)
+		if !math.IsInf(l.InputLUFS, -1) {
+			in += l.InputLUFS
+			gain += l.GainDB
+			n++
+		}
+	}
+	if n > 0 {
+		out.InputLUFS, out.GainDB = in/float64(n), gain/float64(n)
+	}
+	if err := s.calib.observe(whole, s.cfg.Encode, s.cfg.TargetLUFS, out.OutputLUFS); err != nil {
+		s.log.Warn("loudness calibration", "err", err)
+	}
+	out.MP3LUFS = out.OutputLUFS - s.calib.encoderLoss(s.cfg.Encode)
+	return out
+}
+
+func (s *Service) logEngineError(id string, err error) {
+	var ee *synth.EngineError
+	if errors.As(err, &ee) && ee.Stderr != "" {
+		s.log.Error("speech engine failed", "article_id", id, "backend", ee.Backend, "stderr", ee.Stderr)
+	}
 }
 
 func (s *Service) putManifest(ctx context.Context, m *Manifest) error {
@@ -166,4 +276,4 @@ func (s *Service) putManifest(ctx context.Context, m *Manifest) error {
 
 func since(t time.Time) float64 { return time.Since(t).Seconds() }
 func ms(s float64) int          { return int(s * 1000) }
-func round(s float64) float64   { return float64(int(s*10)) / 10 }
+func round(s float64) float64   { return math.Round(s*10) / 10 }

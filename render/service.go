@@ -36,14 +36,14 @@ type Service struct {
 	log     *slog.Logger
 	metrics *Metrics
 	now     func() time.Time
-	loss    encoderLoss
+	calib   calibration
 
 	ensures singleflight.Group // one fetch-and-check per article at a time
-	renders singleflight.Group // one render per article and content key
 
 	mu       sync.Mutex
 	checked  map[string]checked // article ID -> last check against the source
 	inflight map[string]int     // article ID -> renders running
+	jobs     map[string]*job    // article ID @ content key -> render running
 	bg       sync.WaitGroup
 }
 
@@ -63,6 +63,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 		now:      time.Now,
 		checked:  map[string]checked{},
 		inflight: map[string]int{},
+		jobs:     map[string]*job{},
 	}
 }
 
@@ -71,20 +72,52 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 // again. When an older render exists and opt.Wait is false, the older one is
 // returned at once while the new render runs in the background.
 func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest, error) {
-	if err := article.ValidID(id); err != nil {
+	r, err := s.check(ctx, id, opt)
+	if err != nil {
 		return nil, err
+	}
+	if r.job != nil {
+		return r.job.wait(ctx)
+	}
+	return r.m, nil
+}
+
+// Listen is Ensure for listeners: when the article has no render to serve
+// yet, it starts one (or joins the one running) and returns its Stream
+// instead of waiting. Exactly one of the manifest and the stream is set.
+func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, error) {
+	r, err := s.check(ctx, id, Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.job != nil {
+		return nil, r.job.stream, nil
+	}
+	return r.m, nil, nil
+}
+
+// outcome is what a check found: a render to serve, or one running.
+type outcome struct {
+	m   *Manifest
+	job *job
+}
+
+// check finds or starts the render that answers a request for the article.
+func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, error) {
+	if err := article.ValidID(id); err != nil {
+		return outcome{}, err
 	}
 	if !opt.Force {
 		if m := s.fresh(id); m != nil {
 			s.metrics.hits.Inc()
-			return m, nil
+			return outcome{m: m}, nil
 		}
 	}
 	flight := id
 	if opt.Force || opt.Wait {
 		flight = fmt.Sprintf("%s\x00%t%t", id, opt.Force, opt.Wait)
 	}
-	// The work is shared by every caller and must not die with the first
+	// The check is shared by every caller and must not die with the first
 	// one's request: it runs detached, bounded by the render timeout.
 	ch := s.ensures.DoChan(flight, func() (v any, err error) {
 		// DoChan re-panics in a goroutine of its own, which would end the
@@ -97,74 +130,42 @@ func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			return outcome{}, r.Err
 		}
-		return r.Val.(*Manifest), nil
+		return r.Val.(outcome), nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return outcome{}, ctx.Err()
 	}
 }
 
-func (s *Service) ensure(ctx context.Context, id string, opt Options) (*Manifest, error) {
+func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, error) {
 	t := time.Now()
 	a, err := s.source.Article(ctx, id)
 	prev, perr := s.Manifest(ctx, id)
 	if perr != nil && !errors.Is(perr, ErrNotRendered) {
-		return nil, perr
+		return outcome{}, perr
 	}
 	if err != nil {
 		// A source that is down does not take stored audio down with it.
 		if errors.Is(err, article.ErrUnavailable) && prev != nil {
 			s.log.Warn("article source unavailable, serving stored audio", "article_id", id, "err", err)
-			return prev, nil
+			return outcome{m: prev}, nil
 		}
-		return nil, fmt.Errorf("fetch article %s: %w", id, err)
+		return outcome{}, fmt.Errorf("fetch article %s: %w", id, err)
 	}
 	fetch := since(t)
 	p := s.prepare(a)
 	if prev != nil && prev.Key == p.key {
 		s.remember(id, prev)
 		s.metrics.hits.Inc()
-		return prev, nil
+		return outcome{m: prev}, nil
 	}
 	s.metrics.misses.Inc()
+	j := s.start(id, p, prev, fetch, opt.Progress)
 	if prev != nil && !opt.Wait {
-		s.bg.Add(1)
-		go func() {
-			defer s.bg.Done()
-			if _, err := s.render(context.WithoutCancel(ctx), id, p, prev, fetch, nil); err != nil {
-				s.log.Error("background render failed", "article_id", id, "err", err)
-			}
-		}()
-		return prev, nil
+		return outcome{m: prev}, nil
 	}
-	return s.render(ctx, id, p, prev, fetch, opt.Progress)
-}
-
-// render runs the pipeline once per article and content key, however many
-// callers ask at the same time.
-func (s *Service) render(ctx context.Context, id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) (*Manifest, error) {
-	v, err, _ := s.renders.Do(id+"@"+p.key, func() (v any, err error) {
-		defer recoverTo(&err, s.log, id)
-		s.track(id, 1)
-		defer s.track(id, -1)
-		s.metrics.inflight.Inc()
-		defer s.metrics.inflight.Dec()
-		m, err := s.run(ctx, id, p, prev, progress)
-		if err != nil {
-			s.metrics.renders.WithLabelValues("error").Inc()
-			return nil, err
-		}
-		m.Timings.Fetch = fetch
-		s.metrics.renders.WithLabelValues("ok").Inc()
-		s.metrics.seconds.Observe(m.RenderSeconds)
-		s.remember(id, m)
-		return m, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Manifest), nil
+	return outcome{job: j}, nil
 }
 
 // Manifest returns the stored manifest of the article's current render, or
@@ -247,15 +248,6 @@ func (s *Service) remember(id string, m *Manifest) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checked[id] = checked{at: s.now(), m: m}
-}
-
-func (s *Service) track(id string, d int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.inflight[id] += d
-	if s.inflight[id] <= 0 {
-		delete(s.inflight, id)
-	}
 }
 
 // Go runs Ensure in the background (for render requests answered with

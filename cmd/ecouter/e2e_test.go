@@ -135,9 +135,22 @@ func TestEndToEndFolderSource(t *testing.T) {
 	srv := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + articleDir(t)})
 	base := srv.URL
 
-	res, mp3 := get(t, base+"/v1/articles/court/audio.mp3")
+	// The first request streams the render as it is encoded.
+	res, streamed := get(t, base+"/v1/articles/court/audio.mp3")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "audio/mpeg" {
-		t.Fatalf("audio: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), mp3)
+		t.Fatalf("first audio request: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), streamed)
+	}
+	if res.Header.Get("Accept-Ranges") != "none" || res.ContentLength != -1 {
+		t.Fatalf("first request is not a stream: Accept-Ranges %q, length %d", res.Header.Get("Accept-Ranges"), res.ContentLength)
+	}
+	// Once the stream has ended, the stored file is served.
+	res, mp3 := get(t, base+"/v1/articles/court/audio.mp3")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("audio: %d %s", res.StatusCode, mp3)
+	}
+	live, err := audio.DecodeMP3(bytes.NewReader(streamed))
+	if err != nil {
+		t.Fatalf("decode the stream: %v", err)
 	}
 	if res.Header.Get("Accept-Ranges") != "bytes" || res.Header.Get("Content-Length") != strconv.Itoa(len(mp3)) {
 		t.Fatalf("headers: %v", res.Header)
@@ -152,6 +165,12 @@ func TestEndToEndFolderSource(t *testing.T) {
 	}
 	if clip.Rate != 44100 {
 		t.Fatalf("MP3 at %d Hz, want 44100", clip.Rate)
+	}
+	if d := math.Abs(live.Seconds()-clip.Seconds()) / clip.Seconds(); d > 0.01 {
+		t.Fatalf("streamed audio lasts %.2fs, stored %.2fs", live.Seconds(), clip.Seconds())
+	}
+	if d := math.Abs(audio.Loudness(live) - audio.Loudness(clip)); d > 1 {
+		t.Fatalf("streamed and stored loudness differ by %.2f LU", d)
 	}
 
 	res, body := get(t, base+"/v1/articles/court")

@@ -1,0 +1,106 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"ecouter/audio"
+)
+
+// encoding turns the article's PCM into MP3 as it grows: new samples are
+// encoded as soon as they are added, and the frames go to the stream.
+type encoding struct {
+	st      *Stream // may be nil
+	enc     *audio.Encoder
+	rate    int
+	pcm     []float32 // the whole article, for the final loudness check
+	pending int       // first sample not yet encoded
+	frames  []byte
+	header  []byte // the stream's ID3 tag, sent with the first frames
+
+	encodeSeconds float64
+}
+
+// start opens the encoder and prepares the stream's ID3 tag (without the
+// length, unknown yet).
+func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) error {
+	enc, err := audio.NewEncoder(rate, opt)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	e.enc, e.rate = enc, rate
+	if e.st != nil {
+		var b bytes.Buffer
+		if _, err := audio.WriteTags(&b, tags, 0); err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		e.header = b.Bytes()
+	}
+	return nil
+}
+
+func (e *encoding) silence(d time.Duration) {
+	e.pcm = append(e.pcm, make([]float32, int(d.Seconds()*float64(e.rate)))...)
+}
+
+func (e *encoding) add(samples []float32) { e.pcm = append(e.pcm, samples...) }
+
+func (e *encoding) seconds() float64 { return float64(len(e.pcm)) / float64(e.rate) }
+
+// encodePending encodes the samples added since the last call.
+func (e *encoding) encodePending() error {
+	t := time.Now()
+	b, err := e.enc.Encode(e.pcm[e.pending:])
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	e.pending = len(e.pcm)
+	e.emit(b)
+	e.encodeSeconds += since(t)
+	return nil
+}
+
+func (e *encoding) emit(b []byte) {
+	e.frames = append(e.frames, b...)
+	if e.st != nil && len(b) > 0 {
+		// Nothing reaches listeners before the first audio frame, so a
+		// render that fails at once still gets a proper error response.
+		if e.header != nil {
+			e.st.write(e.header)
+			e.header = nil
+		}
+		e.st.write(b)
+	}
+}
+
+// finish flushes the encoder and returns the file to store: the final
+// tags, then the same frames as streamed with the first one (lame's
+// placeholder) replaced by the Info header, which needs the whole length.
+func (e *encoding) finish(tags audio.Tags) ([]byte, error) {
+	tail, err := e.enc.Flush()
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	e.emit(tail)
+	frames := e.frames
+	if tag := e.enc.LameTag(); len(tag) > 0 {
+		if len(tag) > len(frames) || frames[0] != 0xFF {
+			return nil, fmt.Errorf("encode: no placeholder frame for the Info header")
+		}
+		copy(frames, tag)
+	}
+	var out bytes.Buffer
+	out.Grow(len(frames) + 4096)
+	if _, err := audio.WriteTags(&out, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	out.Write(frames)
+	return out.Bytes(), nil
+}
+
+func (e *encoding) close() {
+	if e.enc != nil {
+		e.enc.Close()
+	}
+}

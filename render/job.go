@@ -1,0 +1,76 @@
+package render
+
+import (
+	"context"
+)
+
+// job is one render running in the background: listeners read its stream,
+// waiters wait for done.
+type job struct {
+	stream *Stream
+	done   chan struct{}
+	m      *Manifest
+	err    error
+}
+
+func (j *job) wait(ctx context.Context) (*Manifest, error) {
+	select {
+	case <-j.done:
+		return j.m, j.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// start runs the render of p unless the same one (article and content key)
+// is already running, in which case the caller joins it. The render is
+// detached from every request: a listener who leaves does not cancel it.
+func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) *job {
+	k := id + "@" + p.key
+	s.mu.Lock()
+	if j, ok := s.jobs[k]; ok {
+		s.mu.Unlock()
+		return j
+	}
+	j := &job{stream: newStream(), done: make(chan struct{})}
+	s.jobs[k] = j
+	s.inflight[id]++
+	s.mu.Unlock()
+	s.metrics.inflight.Inc()
+
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		defer cancel()
+		m, err := s.runSafely(ctx, id, p, prev, progress, j.stream)
+		if err != nil {
+			s.metrics.renders.WithLabelValues("error").Inc()
+			s.log.Error("render failed", "article_id", id, "err", err)
+		} else {
+			m.Timings.Fetch = fetch
+			s.metrics.renders.WithLabelValues("ok").Inc()
+			s.metrics.seconds.Observe(m.RenderSeconds)
+			s.remember(id, m)
+		}
+		s.metrics.inflight.Dec()
+		s.mu.Lock()
+		delete(s.jobs, k)
+		s.inflight[id]--
+		if s.inflight[id] <= 0 {
+			delete(s.inflight, id)
+		}
+		s.mu.Unlock()
+		// The file is stored and remembered before the stream ends, so
+		// whoever asks next gets the stored file.
+		j.m, j.err = m, err
+		j.stream.finish(err)
+		close(j.done)
+	}()
+	return j
+}
+
+func (s *Service) runSafely(ctx context.Context, id string, p prepared, prev *Manifest, progress func(int, int), st *Stream) (m *Manifest, err error) {
+	defer recoverTo(&err, s.log, id)
+	return s.run(ctx, id, p, prev, progress, st)
+}
