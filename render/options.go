@@ -1,6 +1,7 @@
 package render
 
 import (
+	"runtime"
 	"time"
 
 	"ecouter/article"
@@ -17,7 +18,7 @@ type Config struct {
 	SiteName    string        // ID3 album
 	ArticleTTL  time.Duration // how long a fetched article is trusted
 	Timeout     time.Duration // upper bound for one render
-	Parallel    int           // sentences in flight per render
+	Parallel    int           // sentences synthesised at once per render
 }
 
 // DefaultConfig is the podcast norm: -16 LUFS dual-mono (-19 LUFS measured
@@ -32,7 +33,7 @@ func DefaultConfig() Config {
 		SiteName:    "ecouter",
 		ArticleTTL:  5 * time.Minute,
 		Timeout:     15 * time.Minute,
-		Parallel:    8,
+		Parallel:    runtime.NumCPU(),
 	}
 }
 

@@ -242,5 +242,8 @@ func (c Config) renderConfig() render.Config {
 	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
 	rc.SiteName = c.SiteName
 	rc.ArticleTTL = c.ArticleTTL
+	if c.Workers > 0 {
+		rc.Parallel = c.Workers
+	}
 	return rc
 }
