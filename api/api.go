@@ -50,6 +50,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	v1.GET("/articles/:id/audio.mp3", s.audio)
 	v1.HEAD("/articles/:id/audio.mp3", s.audio)
 	v1.GET("/articles/:id/transcript.vtt", s.transcript)
+	v1.GET("/articles/:id/script", s.script)
 	v1.POST("/articles/:id/render", s.render, s.requireKey, middleware.BodyLimit("64K"))
 	s.playerRoutes(e)
 	s.feedRoutes(e)

@@ -102,3 +102,13 @@ func (s *Server) render(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderLocation, v.ManifestURL)
 	return c.JSON(http.StatusAccepted, v)
 }
+
+// script returns the narration script: what would be read, sentence by
+// sentence, before anything is paid for. It never starts a render.
+func (s *Server) script(c echo.Context) error {
+	sc, err := s.renders.Script(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sc)
+}

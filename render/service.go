@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"ecouter/article"
+	"ecouter/script"
 	"ecouter/store"
 	"ecouter/synth"
 )
@@ -296,4 +297,13 @@ func (s *Service) List(ctx context.Context) ([]*Manifest, error) {
 	}
 	slices.SortFunc(out, func(a, b *Manifest) int { return b.RenderedAt.Compare(a.RenderedAt) })
 	return out, nil
+}
+
+// Script fetches the article and returns its narration script.
+func (s *Service) Script(ctx context.Context, id string) (script.Script, error) {
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		return script.Script{}, err
+	}
+	return s.prepare(a).script, nil
 }
