@@ -19,7 +19,7 @@ func TestBuild(t *testing.T) {
 			{Title, []Sentence{{"Le retour de M. Dupont", "Le retour de monsieur Dupont"}}},
 			{Paragraph, []Sentence{
 				{"M. Dupont revient.", "monsieur Dupont revient."},
-				{"Il a 12 % d'avance.", "Il a 12 pour cent d'avance."},
+				{"Il a 12 % d'avance.", "Il a douze pour cent d'avance."},
 			}},
 		}}},
 		{"newline is a hard break", []Input{{ListItem, "Premier point\nSecond point"}},

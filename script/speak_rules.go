@@ -1,35 +1,9 @@
 package script
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Each rule looks at toks[i] (and around it), and when it applies writes the
 // spoken form to b and returns how many tokens it consumed; otherwise 0.
-
-// groupDigits joins the groups of a number written with spaces ("1 200",
-// "1 200 000", with any space): espeak-ng would read them as separate
-// numbers. Only groups of three after a first group of one to three digits
-// join, so "en 2019 300 personnes" and phone numbers stay apart.
-func groupDigits(b *strings.Builder, toks []token, i int) int {
-	t := toks[i]
-	if t.kind != tokNumber || len(t.s) > 3 || at(toks, i-1).kind == tokNumber {
-		return 0
-	}
-	j := i
-	for at(toks, j+1).kind == tokSpace && !strings.Contains(at(toks, j+1).s, "\n") &&
-		at(toks, j+2).kind == tokNumber && len(at(toks, j+2).s) == 3 {
-		j += 2
-	}
-	if j == i {
-		return 0
-	}
-	for k := i; k <= j; k += 2 {
-		b.WriteString(toks[k].s)
-	}
-	return j - i + 1
-}
 
 // titleWords spells out titles; they apply only before a capitalised name
 // ("M. Macron", "Mme Dupont", "St-Étienne"), so "Me" or "St" elsewhere stay.
@@ -73,36 +47,6 @@ func expandNumero(b *strings.Builder, toks []token, i int) int {
 	}
 	b.WriteString("numéro ")
 	return n
-}
-
-// expandTime reads "9h15", "9 h 15", "9 h" as "9 heures 15", "9 heures".
-func expandTime(b *strings.Builder, toks []token, i int) int {
-	t := toks[i]
-	hour, err := strconv.Atoi(t.s)
-	if t.kind != tokNumber || err != nil || len(t.s) > 2 || hour > 24 ||
-		at(toks, i-1).is(tokOther, ",") || at(toks, i-1).is(tokOther, ".") {
-		return 0
-	}
-	j := i + 1
-	if at(toks, j).kind == tokSpace {
-		j++
-	}
-	if !at(toks, j).is(tokWord, "h") {
-		return 0
-	}
-	b.WriteString(t.s + " heure")
-	if hour > 1 {
-		b.WriteString("s")
-	}
-	k := j + 1
-	if at(toks, k).kind == tokSpace {
-		k++
-	}
-	if m := at(toks, k); m.kind == tokNumber && len(m.s) == 2 {
-		b.WriteString(" " + m.s)
-		return k - i + 1
-	}
-	return j - i + 1
 }
 
 // expandSpeed reads "km/h" as kilomètres heure; espeak-ng would say "slash".

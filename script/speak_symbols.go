@@ -1,6 +1,9 @@
 package script
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // quoteMarks are removed: espeak-ng names some of them aloud, and the voice
 // carries a quotation well enough without them.
@@ -16,21 +19,18 @@ var symbolWords = map[string]string{
 	"‰": " pour mille ",
 	"€": " euros ",
 	"&": " et ",
+	"№": " numéro ",
+	"§": " paragraphe ",
+	"½": " et demi ",
+	"¼": " et quart ",
+	"¾": " trois quarts ",
 }
 
-// expandSymbol handles single symbols, and "M€" / "Md€" after a number.
+// expandSymbol handles single symbols: it spells those that carry meaning,
+// drops quotation marks, markup, emoji, pictographs, arrows and other
+// decorative symbols, and the "@" of a handle ("@Elysee").
 func expandSymbol(b *strings.Builder, toks []token, i int) int {
 	t := toks[i]
-	if t.kind == tokWord && at(toks, i+1).is(tokOther, "€") && afterNumber(toks, i) {
-		switch t.s {
-		case "M":
-			b.WriteString(" millions d'euros ")
-			return 2
-		case "Md", "Mds":
-			b.WriteString(" milliards d'euros ")
-			return 2
-		}
-	}
 	if t.kind != tokOther {
 		return 0
 	}
@@ -38,17 +38,23 @@ func expandSymbol(b *strings.Builder, toks []token, i int) int {
 		b.WriteString(w)
 		return 1
 	}
-	if strings.Contains(quoteMarks, t.s) || strings.Contains(silent, t.s) {
+	if t.s == "@" && opensWord(at(toks, i-1)) && at(toks, i+1).kind == tokWord {
+		return 1
+	}
+	if strings.Contains(quoteMarks, t.s) || strings.Contains(silent, t.s) || decorative(t.s) {
 		b.WriteString(" ")
 		return 1
 	}
 	return 0
 }
 
-// afterNumber reports whether toks[i] follows a number, maybe with a space.
-func afterNumber(toks []token, i int) bool {
-	if at(toks, i-1).kind == tokSpace {
-		i--
+// decorative reports whether a one-rune token is a symbol with nothing to
+// say: emoji and other pictographs (So), modifiers such as skin tones (Sk),
+// private-use glyphs (Co) and arrows.
+func decorative(s string) bool {
+	for _, r := range s {
+		return unicode.In(r, unicode.So, unicode.Sk, unicode.Co) ||
+			r >= 0x2190 && r <= 0x21ff || r >= 0x27f0 && r <= 0x27ff || r >= 0x2900 && r <= 0x297f
 	}
-	return at(toks, i-1).kind == tokNumber
+	return false
 }

@@ -27,7 +27,8 @@ var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'")
 // tokenize cuts text into words, numbers, spaces and single other runes.
 // Because a word is a whole run of letters, a rule matching "Mme" can never
 // match inside "Mmes" or a rule matching "h" inside "heure". Invisible format
-// characters (soft hyphen, zero-width space) are dropped.
+// characters (soft hyphen, zero-width space), emoji variation selectors and
+// control characters are dropped; digits of other scripts become ASCII.
 func tokenize(text string) []token {
 	var toks []token
 	var cur strings.Builder
@@ -40,8 +41,11 @@ func tokenize(text string) []token {
 	}
 	for _, r := range apostrophes.Replace(text) {
 		k := kindOf(r)
+		if k == tokNumber && r > '9' {
+			r = asciiDigit(r)
+		}
 		switch {
-		case unicode.Is(unicode.Cf, r):
+		case invisible(r):
 			continue
 		case k != kind || k == tokOther:
 			flush()
@@ -81,4 +85,21 @@ func (t token) capitalised() bool {
 		return t.kind == tokWord && unicode.IsUpper(r)
 	}
 	return false
+}
+
+// invisible reports whether r is a format or control character or a mark
+// that only decorates an emoji (variation selectors, the keycap).
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.IsControl(r) && !unicode.IsSpace(r) ||
+		unicode.Is(unicode.Variation_Selector, r) || r == '\u20e3'
+}
+
+// asciiDigit maps a decimal digit of any script to '0'-'9'. Unicode puts
+// each script's digits in runs of ten from zero.
+func asciiDigit(r rune) rune {
+	zero := r
+	for unicode.IsDigit(zero - 1) {
+		zero--
+	}
+	return '0' + (r-zero)%10
 }
