@@ -9,6 +9,7 @@ type Metrics struct {
 	renders    *prometheus.CounterVec
 	seconds    prometheus.Histogram
 	characters *prometheus.CounterVec
+	billed     *prometheus.CounterVec
 	hits       prometheus.Counter
 	misses     prometheus.Counter
 	inflight   prometheus.Gauge
@@ -30,6 +31,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "ecouter_synth_characters_total",
 			Help: "Characters sent to the speech backend.",
 		}, []string{"backend"}),
+		billed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ecouter_synth_billed_characters_total",
+			Help: "Characters the speech backend billed (Polly's x-amzn-RequestCharacters).",
+		}, []string{"backend"}),
 		hits: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ecouter_cache_hits_total",
 			Help: "Audio requests answered from a stored render.",
@@ -44,7 +49,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.renders, m.seconds, m.characters, m.hits, m.misses, m.inflight)
+		reg.MustRegister(m.renders, m.seconds, m.characters, m.billed, m.hits, m.misses, m.inflight)
 	}
 	return m
 }

@@ -6,6 +6,7 @@ import (
 
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/script"
 )
 
 // Config holds the settings of the render pipeline.
@@ -15,10 +16,11 @@ type Config struct {
 	CeilingDBTP float64 // true-peak ceiling
 	Encode      audio.EncodeOptions
 	Rules       article.Rules
-	SiteName    string        // ID3 album
-	ArticleTTL  time.Duration // how long a fetched article is trusted
-	Timeout     time.Duration // upper bound for one render
-	Parallel    int           // sentences synthesised at once per render
+	Lexicon     *script.Lexicon // the site's pronunciation lexicon, may be nil
+	SiteName    string          // ID3 album
+	ArticleTTL  time.Duration   // how long a fetched article is trusted
+	Timeout     time.Duration   // upper bound for one render
+	Parallel    int             // sentences synthesised at once per render
 }
 
 // DefaultConfig is the podcast norm: -16 LUFS dual-mono (-19 LUFS measured

@@ -181,6 +181,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 		}
 	}
 	s.metrics.characters.WithLabelValues(s.synth.Name()).Add(float64(chars))
+	s.metrics.billed.WithLabelValues(s.synth.Name()).Add(float64(m.BilledCharacters))
 	s.log.Info("rendered", "article_id", id, "key", m.Key, "sentences", len(ls), "synthesized", synthesized,
 		"chars", chars, "billed_chars", m.BilledCharacters, "audio_s", round(m.Duration),
 		"took_ms", int(m.RenderSeconds*1000), "lufs", round(loud.OutputLUFS),

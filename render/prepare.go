@@ -20,6 +20,11 @@ type prepared struct {
 // Narrate builds the narration script of an article: title, byline, then
 // the readable blocks of its body.
 func Narrate(a *article.Article, rules article.Rules) script.Script {
+	return NarrateWith(a, rules, script.Options{})
+}
+
+// NarrateWith is Narrate with script options (a pronunciation lexicon).
+func NarrateWith(a *article.Article, rules article.Rules, opt script.Options) script.Script {
 	inputs := []script.Input{{Kind: script.Title, Text: a.Title}}
 	if by := script.BylineText(a.Author); by != "" {
 		inputs = append(inputs, script.Input{Kind: script.Byline, Text: by})
@@ -33,11 +38,11 @@ func Narrate(a *article.Article, rules article.Rules) script.Script {
 	for _, b := range blocks {
 		inputs = append(inputs, script.Input{Kind: script.Kind(b.Kind), Text: b.Text})
 	}
-	return script.Build(inputs)
+	return script.BuildWith(inputs, opt)
 }
 
 func (s *Service) prepare(a *article.Article) prepared {
-	sc := Narrate(a, s.cfg.Rules)
+	sc := NarrateWith(a, s.cfg.Rules, script.Options{Lexicon: s.cfg.Lexicon})
 	tags := audio.Tags{
 		Title:  a.Title,
 		Artist: a.Author,

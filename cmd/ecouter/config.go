@@ -14,6 +14,7 @@ import (
 	"ecouter/article"
 	"ecouter/audio"
 	"ecouter/render"
+	"ecouter/script"
 )
 
 // Config is ecouter's whole configuration, read from ECOUTER_* variables
@@ -29,6 +30,7 @@ type Config struct {
 	ArticleTTL time.Duration
 	SiteName   string
 
+	Lexicon      string // path of the pronunciation lexicon
 	SkipElements []string
 	SkipClasses  []string
 
@@ -40,10 +42,24 @@ type Config struct {
 
 	EspeakSpeed int
 	EspeakPitch int
-	Workers     int // engine processes at once; 0: one per core
+	Workers     int // sentences synthesised at once; 0: the backend's default
+
+	Polly PollyConfig
 
 	LogLevel  slog.Level
 	LogFormat string
+}
+
+// PollyConfig holds the Amazon Polly settings; region, credentials and
+// endpoint come from the AWS SDK's standard configuration (AWS_REGION,
+// AWS_PROFILE, AWS_ENDPOINT_URL_POLLY...).
+type PollyConfig struct {
+	Engine      string
+	Language    string
+	SampleRate  int
+	Lexicons    []string
+	MaxInFlight int
+	PerSecond   float64
 }
 
 // loader reads typed values and collects every mistake, so a user fixes
@@ -102,6 +118,19 @@ func (l *loader) duration(name string, def, lo, hi time.Duration) time.Duration 
 	return d
 }
 
+func (l *loader) float(name string, def, lo, hi float64) float64 {
+	v := l.getenv(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < lo || f > hi {
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want a number from %v to %v", name, v, lo, hi))
+		return def
+	}
+	return f
+}
+
 func (l *loader) bool(name string) bool {
 	switch strings.ToLower(strings.TrimSpace(l.getenv(name))) {
 	case "", "0", "false", "no", "off":
@@ -132,12 +161,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Addr:         l.str("ECOUTER_ADDR", ":8080"),
 		Articles:     l.str("ECOUTER_ARTICLES", ""),
 		Synth:        l.str("ECOUTER_SYNTH", "espeak"),
-		Voice:        l.str("ECOUTER_VOICE", "fr"),
+		Voice:        l.str("ECOUTER_VOICE", ""),
 		Store:        l.str("ECOUTER_STORE", "./data"),
 		APIKey:       l.secret("ECOUTER_API_KEY"),
 		PublicURL:    l.str("ECOUTER_PUBLIC_URL", ""),
 		ArticleTTL:   l.duration("ECOUTER_ARTICLE_TTL", 5*time.Minute, 0, 30*24*time.Hour),
 		SiteName:     l.str("ECOUTER_SITE_NAME", "ecouter"),
+		Lexicon:      l.str("ECOUTER_LEXICON", ""),
 		SkipElements: l.list("ECOUTER_SKIP_ELEMENTS"),
 		SkipClasses:  l.list("ECOUTER_SKIP_CLASSES"),
 		Bitrate:      l.int("ECOUTER_MP3_BITRATE", 64, 8, 320),
@@ -154,7 +184,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		EspeakSpeed: l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
 		EspeakPitch: l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
 		Workers:     l.int("ECOUTER_WORKERS", 0, 0, 256),
-		LogFormat:   l.str("ECOUTER_LOG_FORMAT", "text"),
+		Polly: PollyConfig{
+			Engine:      l.str("ECOUTER_POLLY_ENGINE", "neural"),
+			Language:    l.str("ECOUTER_POLLY_LANGUAGE", "fr-FR"),
+			SampleRate:  l.int("ECOUTER_POLLY_SAMPLE_RATE", 24000, 8000, 48000),
+			Lexicons:    l.list("ECOUTER_POLLY_LEXICONS"),
+			MaxInFlight: l.int("ECOUTER_POLLY_MAX_IN_FLIGHT", 18, 1, 100),
+			PerSecond:   l.float("ECOUTER_POLLY_PER_SECOND", 8, 0.1, 100),
+		},
+		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
+	}
+	if c.Voice == "" {
+		c.Voice = map[string]string{"espeak": "fr", "polly": "Lea"}[c.Synth]
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(l.str("ECOUTER_LOG_LEVEL", "info"))); err != nil {
 		l.errs = append(l.errs, fmt.Errorf("ECOUTER_LOG_LEVEL: want debug, info, warn or error"))
@@ -174,9 +215,16 @@ func (c Config) Validate() error {
 	switch c.Synth {
 	case "espeak":
 	case "polly":
-		errs = append(errs, errors.New("ECOUTER_SYNTH=polly: the Amazon Polly backend is not part of this build yet; use espeak"))
+		switch c.Polly.Engine {
+		case "neural", "standard", "generative", "long-form":
+		default:
+			errs = append(errs, fmt.Errorf("ECOUTER_POLLY_ENGINE=%q: want neural, standard, generative or long-form", c.Polly.Engine))
+		}
+		if len(c.Polly.Lexicons) > 5 {
+			errs = append(errs, fmt.Errorf("ECOUTER_POLLY_LEXICONS: %d lexicons, Polly takes at most 5", len(c.Polly.Lexicons)))
+		}
 	default:
-		errs = append(errs, fmt.Errorf("ECOUTER_SYNTH=%q: want espeak", c.Synth))
+		errs = append(errs, fmt.Errorf("ECOUTER_SYNTH=%q: want espeak or polly", c.Synth))
 	}
 	if c.Articles != "" && c.Articles != "samples" {
 		kind, _, _ := strings.Cut(c.Articles, ":")
@@ -208,7 +256,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("addr", c.Addr), slog.String("articles", redactURL(articles)),
-		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", c.Store),
+		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", redactURL(c.Store)),
 		slog.String("api_key", key), slog.String("public_url", c.PublicURL),
 		slog.Duration("article_ttl", c.ArticleTTL),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
@@ -234,6 +282,23 @@ func redactURL(spec string) string {
 	return kind + ":" + u.String()
 }
 
+// lexicon reads the pronunciation lexicon, if one is configured.
+func (c Config) lexicon() (*script.Lexicon, error) {
+	if c.Lexicon == "" {
+		return nil, nil
+	}
+	f, err := os.Open(c.Lexicon)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_LEXICON: %w", err)
+	}
+	defer f.Close()
+	lex, err := script.ParseLexicon(f)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_LEXICON=%s: %w", c.Lexicon, err)
+	}
+	return lex, nil
+}
+
 // renderConfig turns the configuration into the pipeline's settings.
 func (c Config) renderConfig() render.Config {
 	rc := render.DefaultConfig()
@@ -242,8 +307,12 @@ func (c Config) renderConfig() render.Config {
 	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
 	rc.SiteName = c.SiteName
 	rc.ArticleTTL = c.ArticleTTL
-	if c.Workers > 0 {
+	switch {
+	case c.Workers > 0:
 		rc.Parallel = c.Workers
+	case c.Synth == "polly":
+		// Network-bound: as many sentences as Polly takes at once.
+		rc.Parallel = c.Polly.MaxInFlight
 	}
 	return rc
 }

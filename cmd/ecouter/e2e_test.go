@@ -32,6 +32,12 @@ const testKey = "s3cret-test-key"
 // service starts ecouter on loopback with the given environment.
 func service(t *testing.T, env map[string]string) *httptest.Server {
 	t.Helper()
+	return serviceLog(t, env, io.Discard)
+}
+
+// serviceLog is service with the log written to w.
+func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Server {
+	t.Helper()
 	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_API_KEY": testKey}
 	for k, v := range env {
 		full[k] = v
@@ -40,7 +46,7 @@ func service(t *testing.T, env map[string]string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(w, nil))
 	reg := prometheus.NewRegistry()
 	a, err := build(context.Background(), cfg, log, reg)
 	if err != nil {

@@ -21,6 +21,7 @@ Usage:
   ecouter [serve] [-addr ADDR]        run the HTTP service (default)
   ecouter render [-o FILE] ID...      render articles from the command line
   ecouter script [-json] ID           print an article's narration script
+  ecouter voices                      list Amazon Polly's voices for the language, with their engines
   ecouter health                      check that the local service answers
 
 Configuration comes from ECOUTER_* environment variables (see README.md).
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return renderCmd(ctx, cfg, args, stdout, stderr)
 	case "script":
 		return scriptCmd(ctx, cfg, args, stdout, stderr)
+	case "voices":
+		return voicesCmd(ctx, cfg, stdout)
 	case "health":
 		return health(ctx, cfg)
 	case "help", "-h", "--help":

@@ -11,6 +11,7 @@ import (
 	"ecouter/article"
 	"ecouter/render"
 	"ecouter/samples"
+	"ecouter/script"
 )
 
 // scriptCmd prints an article's narration script: what would be read,
@@ -37,7 +38,11 @@ func scriptCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	sc := render.Narrate(a, cfg.renderConfig().Rules)
+	lex, err := cfg.lexicon()
+	if err != nil {
+		return err
+	}
+	sc := render.NarrateWith(a, cfg.renderConfig().Rules, script.Options{Lexicon: lex})
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -15,6 +15,7 @@ import (
 	"ecouter/store"
 	"ecouter/synth"
 	"ecouter/synth/espeak"
+	"ecouter/synth/polly"
 )
 
 // app is every component, built from the configuration.
@@ -46,6 +47,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 		log.Info("removed files left by an interrupted write", "count", n)
 	}
 	rc := cfg.renderConfig()
+	if rc.Lexicon, err = cfg.lexicon(); err != nil {
+		return nil, err
+	}
 	return &app{
 		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
 		source:  src,
@@ -64,7 +68,26 @@ func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesi
 		}
 		log.Info("speech backend ready", "backend", e.Name(), "voice", e.Fingerprint())
 		return e, nil
+	case "polly":
+		awsCfg, err := polly.LoadConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("speech backend: %w", err)
+		}
+		e, err := polly.New(ctx, cfg.pollyOptions(), awsCfg)
+		if err != nil {
+			return nil, fmt.Errorf("speech backend: %w", err)
+		}
+		log.Info("speech backend ready", "backend", e.Name(), "voice", e.Fingerprint())
+		return e, nil
 	default:
 		return nil, fmt.Errorf("ECOUTER_SYNTH=%q: unknown backend", cfg.Synth)
+	}
+}
+
+func (c Config) pollyOptions() polly.Options {
+	return polly.Options{
+		Voice: c.Voice, Engine: c.Polly.Engine, LanguageCode: c.Polly.Language,
+		SampleRate: c.Polly.SampleRate, Lexicons: c.Polly.Lexicons,
+		MaxInFlight: c.Polly.MaxInFlight, PerSecond: c.Polly.PerSecond,
 	}
 }
