@@ -16,6 +16,11 @@ define apt_install
 	fi
 endef
 
+# The S3 store's tests run a real S3-compatible server; `go install` puts it
+# in GOPATH/bin, which is added to PATH for the recipes below.
+VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
+export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
+
 .PHONY: run test deps test-deps build lint bench-quick clean
 
 deps:
@@ -23,6 +28,7 @@ deps:
 
 test-deps:
 	$(call apt_install,$(TEST_PKGS))
+	@command -v versitygw >/dev/null || { echo "installing versitygw"; $(GO) install $(VERSITYGW); }
 
 build: deps
 	$(GO) build -o bin/ecouter ./cmd/ecouter

@@ -17,8 +17,10 @@ import (
 
 // Config holds what the HTTP layer needs to know.
 type Config struct {
-	APIKey    string // empty: state-changing endpoints are refused
-	PublicURL string // base of the links handed out; empty: from the request
+	APIKey         string     // empty: state-changing endpoints are refused
+	PublicURL      string     // base of the links handed out; empty: from the request
+	AllowedOrigins []string   // sites that may embed the player (CORS); empty: none
+	Feed           FeedConfig // podcast feed settings and the source's listing
 }
 
 // Server holds the handlers' dependencies.

@@ -1,6 +1,287 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/sync/singleflight"
+
+	"ecouter/article"
+	"ecouter/feed"
+	"ecouter/render"
+)
+
+// FeedConfig is what the feed routes need: the show's settings and,
+// optionally, the article source's listing (POST /v1/render {"recent": N}).
+type FeedConfig struct {
+	feed.Config
+	Lister article.Lister // nil: "recent" batches are refused
+}
+
+// feeds serves the podcast feed from a cache: the list of renders is read
+// from the store at most every listTTL (or after a batch render), and a
+// feed is built once per distinct list of (article, audio) and query.
+type feeds struct {
+	s       *Server
+	cfg     feed.Config
+	listTTL time.Duration
+	group   singleflight.Group
+	batches chan struct{} // renders running for POST /v1/render
+
+	mu     sync.Mutex
+	listed time.Time
+	list   []*render.Manifest // newest article first
+	built  map[string]builtFeed
+
+	coverOnce sync.Once
+	cover     []byte
+	coverErr  error
+}
+
+type builtFeed struct {
+	body []byte
+	mod  time.Time
+}
+
+// maxBuilt bounds the cache of built feeds (one per query and list).
+const maxBuilt = 64
+
+// batchConcurrency is how many renders POST /v1/render runs at once, all
+// batches together: render-ahead must not starve listeners.
+const batchConcurrency = 2
 
 // feedRoutes serves the podcast feed, chapters and downloads.
-func (s *Server) feedRoutes(e *echo.Echo) {}
+func (s *Server) feedRoutes(e *echo.Echo) {
+	f := &feeds{
+		s: s, cfg: s.cfg.Feed.Config.WithDefaults(), listTTL: 5 * time.Second,
+		batches: make(chan struct{}, batchConcurrency), built: map[string]builtFeed{},
+	}
+	e.GET("/feed.xml", f.feed)
+	e.HEAD("/feed.xml", f.feed)
+	e.GET("/cover.png", f.coverPNG)
+	e.HEAD("/cover.png", f.coverPNG)
+	e.GET("/v1/articles/:id/chapters.json", s.chapters)
+	e.GET("/v1/articles/:id/download", s.download)
+	e.HEAD("/v1/articles/:id/download", s.download)
+	e.GET("/v1/downloads", s.downloads)
+	e.POST("/v1/render", f.renderBatch, s.requireKey, middleware.BodyLimit("64K"))
+}
+
+// feed serves /feed.xml: the latest rendered articles, or those of
+// ?category= or ?ids=, newest first.
+func (f *feeds) feed(c echo.Context) error {
+	ids, err := parseIDs(c.QueryParam("ids"), f.cfg.Limit)
+	if err != nil {
+		return err
+	}
+	category := article.Slug(c.QueryParam("category"))
+	list, err := f.manifests(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var picked []*render.Manifest
+	for _, m := range list {
+		if len(picked) == f.cfg.Limit {
+			break
+		}
+		if (ids == nil || slices.Contains(ids, m.ID)) && (category == "" || inCategory(m.Categories, category)) {
+			picked = append(picked, m)
+		}
+	}
+
+	base := f.s.base(c)
+	self := base + "/feed.xml"
+	q := url.Values{}
+	if category != "" {
+		q.Set("category", category)
+	}
+	if ids != nil {
+		q.Set("ids", strings.Join(ids, ","))
+	}
+	if len(q) > 0 {
+		self += "?" + q.Encode()
+	}
+	// The cache key names everything the bytes depend on.
+	h := sha256.New()
+	h.Write([]byte(self + "\n"))
+	for _, m := range picked {
+		h.Write([]byte(m.ID + " " + m.Key + "\n"))
+	}
+	key := hex.EncodeToString(h.Sum(nil)[:16])
+
+	b, err := f.build(key, base, self, picked)
+	if err != nil {
+		return err
+	}
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentType, feed.ContentType)
+	hdr.Set("ETag", `"`+key+`"`)
+	hdr.Set("Cache-Control", "public, max-age=300")
+	serveContent(c, bytes.NewReader(b.body), b.mod)
+	return nil
+}
+
+func (f *feeds) build(key, base, self string, picked []*render.Manifest) (builtFeed, error) {
+	f.mu.Lock()
+	b, ok := f.built[key]
+	f.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	v, err, _ := f.group.Do("build "+key, func() (any, error) {
+		cfg := f.cfg
+		if cfg.Image == "" {
+			cfg.Image = base + "/cover.png"
+		}
+		if cfg.Link == "" {
+			cfg.Link = base + "/"
+		}
+		items := make([]feed.Item, len(picked))
+		var mod time.Time
+		for i, m := range picked {
+			items[i] = feedItem(base, m)
+			if m.RenderedAt.After(mod) {
+				mod = m.RenderedAt
+			}
+		}
+		body, err := feed.Build(cfg, self, items)
+		if err != nil {
+			return nil, err
+		}
+		if mod.IsZero() {
+			mod = time.Now()
+		}
+		b := builtFeed{body: body, mod: mod}
+		f.mu.Lock()
+		if len(f.built) >= maxBuilt {
+			clear(f.built) // old lists: cheaper to rebuild than to track
+		}
+		f.built[key] = b
+		f.mu.Unlock()
+		return b, nil
+	})
+	if err != nil {
+		return builtFeed{}, err
+	}
+	return v.(builtFeed), nil
+}
+
+// manifests lists the rendered articles, newest article first, reading
+// the store at most every listTTL.
+func (f *feeds) manifests(ctx context.Context) ([]*render.Manifest, error) {
+	f.mu.Lock()
+	if time.Since(f.listed) < f.listTTL {
+		defer f.mu.Unlock()
+		return f.list, nil
+	}
+	f.mu.Unlock()
+	v, err, _ := f.group.Do("list", func() (any, error) {
+		list, err := f.s.renders.List(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		slices.SortStableFunc(list, func(a, b *render.Manifest) int {
+			return cmp.Or(articleDate(b).Compare(articleDate(a)), cmp.Compare(a.ID, b.ID))
+		})
+		f.mu.Lock()
+		f.list, f.listed = list, time.Now()
+		f.mu.Unlock()
+		return list, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*render.Manifest), nil
+}
+
+// invalidate makes the next feed request read the store again.
+func (f *feeds) invalidate() {
+	f.mu.Lock()
+	f.listed = time.Time{}
+	f.mu.Unlock()
+}
+
+// articleDate is the article's date, or its render's for undated ones.
+func articleDate(m *render.Manifest) time.Time {
+	if !m.Published.IsZero() {
+		return m.Published
+	}
+	return m.RenderedAt
+}
+
+func inCategory(cats []string, slug string) bool {
+	return slices.ContainsFunc(cats, func(c string) bool { return article.Slug(c) == slug })
+}
+
+// feedItem describes a render as an episode. The audio URL carries a
+// version, so apps fetch new audio after a re-render; the guid does not
+// change.
+func feedItem(base string, m *render.Manifest) feed.Item {
+	art := base + "/v1/articles/" + url.PathEscape(m.ID)
+	cues := feedCues(m)
+	return feed.Item{
+		ID: m.ID, Title: m.Title, Author: m.Author, Link: m.URL,
+		Published: m.Published, Updated: m.RenderedAt,
+		Excerpt:    feed.Excerpt(cues),
+		AudioURL:   art + "/audio.mp3?v=" + version(m.Key),
+		Size:       m.Size,
+		Duration:   m.Duration,
+		Transcript: art + "/transcript.vtt",
+		Chapters:   art + "/chapters.json",
+	}
+}
+
+// version is a short form of the content key for URLs.
+func version(key string) string { return key[:min(len(key), 16)] }
+
+func feedCues(m *render.Manifest) []feed.Cue {
+	cues := make([]feed.Cue, len(m.Cues))
+	for i, q := range m.Cues {
+		cues[i] = feed.Cue{Block: q.Block, Kind: string(q.Kind), Text: q.Text, Start: q.Start, End: q.End}
+	}
+	return cues
+}
+
+// coverPNG serves the default cover, drawn once.
+func (f *feeds) coverPNG(c echo.Context) error {
+	f.coverOnce.Do(func() { f.cover, f.coverErr = feed.Cover(f.cfg.Title) })
+	if f.coverErr != nil {
+		return f.coverErr
+	}
+	sum := sha256.Sum256(f.cover)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "image/png")
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+	h.Set("Cache-Control", "public, max-age=86400")
+	serveContent(c, bytes.NewReader(f.cover), time.Time{})
+	return nil
+}
+
+// chapters serves the render's chapters in the Podcasting 2.0 JSON format,
+// rendering the article first if needed (like the transcript).
+func (s *Server) chapters(c echo.Context) error {
+	m, err := s.renders.Ensure(c.Request().Context(), c.Param("id"), render.Options{})
+	if err != nil {
+		return err
+	}
+	b, err := feed.ChaptersJSON(feed.Chapters(feedCues(m), m.Duration))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, feed.ChaptersType)
+	h.Set("ETag", `"`+m.Key+`-chapters"`)
+	h.Set("Cache-Control", "public, max-age=300")
+	serveContent(c, bytes.NewReader(b), m.RenderedAt)
+	return nil
+}

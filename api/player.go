@@ -1,6 +1,135 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
 
-// playerRoutes serves the embeddable player and the demo page.
-func (s *Server) playerRoutes(e *echo.Echo) {}
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"ecouter/render"
+	"ecouter/web"
+)
+
+// playerRoutes serves the embeddable player and the demo page, and opens
+// the public read routes to the configured sites (CORS).
+func (s *Server) playerRoutes(e *echo.Echo) {
+	if len(s.cfg.AllowedOrigins) > 0 {
+		e.Use(s.cors())
+	}
+	e.GET("/player.js", playerScript)
+	e.HEAD("/player.js", playerScript)
+	e.GET("/demo/:id", s.demo)
+}
+
+// cors lets the configured sites read the manifest and the audio from
+// their pages. Only exact origins match, only on the read routes; any other
+// origin gets no Access-Control-Allow-Origin, so its browser keeps the
+// response from the page.
+func (s *Server) cors() echo.MiddlewareFunc {
+	allowed := make([]string, len(s.cfg.AllowedOrigins))
+	for i, o := range s.cfg.AllowedOrigins {
+		allowed[i] = strings.TrimRight(strings.TrimSpace(o), "/")
+	}
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper: func(c echo.Context) bool {
+			r := c.Request()
+			switch r.Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+			default:
+				return true // the render endpoint stays same-origin
+			}
+			return r.URL.Path != "/player.js" && !strings.HasPrefix(r.URL.Path, "/v1/articles/")
+		},
+		AllowOriginFunc: func(origin string) (bool, error) { return slices.Contains(allowed, origin), nil },
+		AllowMethods:    []string{http.MethodGet, http.MethodHead},
+		AllowHeaders:    []string{"Range"},
+		ExposeHeaders:   []string{"Content-Length", "Content-Range", "Accept-Ranges", "ETag"},
+		MaxAge:          86400,
+	})
+}
+
+// playerScript serves player.js; http.ServeContent answers HEAD and
+// If-None-Match from the ETag.
+func playerScript(c echo.Context) error {
+	body, etag := web.Player()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("ETag", etag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, bytes.NewReader(body))
+	return nil
+}
+
+// demo shows an article as the listener hears it, every sentence marked for
+// the player's read-along.
+func (s *Server) demo(c echo.Context) error {
+	id := c.Param("id")
+	page, err := s.demoPage(c.Request().Context(), id)
+	var buf bytes.Buffer
+	code := http.StatusOK
+	if err == nil {
+		err = web.Demo(&buf, page)
+	} else {
+		code, err = s.demoProblem(c, &buf, id, err)
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.HTMLBlob(code, buf.Bytes())
+}
+
+// demoPage builds the page from the stored render when there is one: its
+// cues are exactly what the audio says, in the order the player counts
+// them. Otherwise from the narration script a render would read.
+func (s *Server) demoPage(ctx context.Context, id string) (web.Page, error) {
+	var lines []web.Line
+	m, err := s.renders.Manifest(ctx, id)
+	switch {
+	case err == nil:
+		for _, q := range m.Cues {
+			lines = append(lines, web.Line{Block: q.Block, Kind: string(q.Kind), Text: q.Text})
+		}
+	case errors.Is(err, render.ErrNotRendered):
+		sc, err := s.renders.Script(ctx, id)
+		if err != nil {
+			return web.Page{}, err
+		}
+		for b, blk := range sc.Blocks {
+			for _, st := range blk.Sentences {
+				lines = append(lines, web.Line{Block: b, Kind: string(blk.Kind), Text: st.Text})
+			}
+		}
+	default:
+		return web.Page{}, err
+	}
+	return web.NewPage(id, lines), nil
+}
+
+// demoProblem writes the page for an article that cannot be shown. Its
+// status comes from the one error mapping; an unknown article keeps its
+// listen button, so the player shows its own error, as on a news site
+// embedding a wrong ID.
+func (s *Server) demoProblem(c echo.Context, buf *bytes.Buffer, id string, cause error) (int, error) {
+	code, _ := status(cause)
+	p := web.Problem{ID: id, Title: "Article introuvable", Message: "Aucun article ne porte cet identifiant."}
+	switch {
+	case code == http.StatusBadRequest:
+		p = web.Problem{Title: "Identifiant invalide",
+			Message: "Un identifiant d'article compte de 1 à 100 lettres, chiffres, tirets ou soulignés."}
+	case code >= 500:
+		s.log.Error("demo page failed", "article_id", id, "status", code, "err", cause)
+		p.Title, p.Message = "Article indisponible", "L'article ne peut pas être affiché pour le moment."
+	}
+	if err := web.Error(buf, p); err != nil {
+		return 0, err
+	}
+	return code, nil
+}

@@ -74,7 +74,10 @@ func NewEncoder(inRate int, opt EncodeOptions) (*Encoder, error) {
 		C.lame_close(gf)
 		return nil, fmt.Errorf("new mp3 encoder: lame_init_params: code %d", int(rc))
 	}
-	e := &Encoder{gf: gf, buf: make([]byte, encodeChunk*5/4+7200)}
+	// lame's bound (1.25 bytes per sample + 7200) counts output samples:
+	// when it upsamples, a chunk of input makes proportionally more.
+	ratio := max(1, (opt.SampleRate+inRate-1)/inRate)
+	e := &Encoder{gf: gf, buf: make([]byte, encodeChunk*ratio*5/4+7200)}
 	// A safety net only: an Encoder dropped without Close still frees lame.
 	e.cleanup = runtime.AddCleanup(e, func(gf *C.lame_global_flags) { C.lame_close(gf) }, gf)
 	return e, nil

@@ -17,6 +17,10 @@ type Tags struct {
 	Date    string // TDRC, "2026-11-26" or "2026"
 	URL     string // WOAS, the article's address
 	Comment string // COMM, in French
+
+	// Chapters become CHAP frames with a CTOC table of contents (ID3v2
+	// Chapter Frame Addendum): players show them and jump to them.
+	Chapters []Chapter
 }
 
 // WriteTags writes an ID3v2.4 tag holding t and the duration (TLEN, in
@@ -47,6 +51,9 @@ func WriteTags(w io.Writer, t Tags, duration time.Duration) (int64, error) {
 	}
 	if t.Comment != "" {
 		tag.AddCommentFrame(id3v2.CommentFrame{Encoding: enc, Language: "fra", Text: t.Comment})
+	}
+	if err := addChapters(tag, t.Chapters); err != nil {
+		return 0, err
 	}
 	n, err := tag.WriteTo(w)
 	if err != nil {

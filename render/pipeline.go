@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"ecouter/audio"
+	"ecouter/feed"
 	"ecouter/synth"
 )
 
@@ -137,7 +138,11 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 	if err := enc.encodePending(); err != nil {
 		return nil, fmt.Errorf("render %s: %w", id, err)
 	}
-	file, err := enc.finish(p.tags)
+	// Chapters need the times, so they go in the stored file's tags only;
+	// they follow from the narration, already in the content key.
+	tags := p.tags
+	tags.Chapters = id3Chapters(cues, enc.seconds())
+	file, err := enc.finish(tags)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", id, err)
 	}
@@ -256,6 +261,22 @@ func (s *Service) confirmLoudness(whole audio.Clip, levels []audio.NormalizeResu
 	out.MP3LUFS = out.OutputLUFS - s.calib.encoderLoss(s.cfg.Encode)
 	return out
 }
+
+// id3Chapters are the same chapters as chapters.json: an introduction and
+// one per heading.
+func id3Chapters(cues []Cue, duration float64) []audio.Chapter {
+	fc := make([]feed.Cue, len(cues))
+	for i, c := range cues {
+		fc[i] = feed.Cue{Block: c.Block, Kind: string(c.Kind), Text: c.Text, Start: c.Start, End: c.End}
+	}
+	var out []audio.Chapter
+	for _, c := range feed.Chapters(fc, duration) {
+		out = append(out, audio.Chapter{Title: c.Title, Start: seconds(c.Start), End: seconds(c.End)})
+	}
+	return out
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 func (s *Service) logEngineError(id string, err error) {
 	var ee *synth.EngineError

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -189,6 +190,8 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Info, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", prefix, err)
 	}
+	// WalkDir goes folder by folder, but "a-b" and "a.mp3" sort before "a/c".
+	slices.SortFunc(out, func(a, b Info) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
 }
 

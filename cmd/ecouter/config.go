@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"ecouter/api"
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/feed"
 	"ecouter/render"
 	"ecouter/script"
 )
@@ -20,15 +22,16 @@ import (
 // Config is ecouter's whole configuration, read from ECOUTER_* variables
 // (flags may override some), validated once at start.
 type Config struct {
-	Addr       string
-	Articles   string // dir:PATH, wordpress:URL, http:TEMPLATE; empty: the samples
-	Synth      string
-	Voice      string
-	Store      string
-	APIKey     string
-	PublicURL  string
-	ArticleTTL time.Duration
-	SiteName   string
+	Addr        string
+	Articles    string // dir:PATH, wordpress:URL, http:TEMPLATE; empty: the samples
+	Synth       string
+	Voice       string
+	Store       string
+	S3PathStyle bool
+	APIKey      string
+	PublicURL   string
+	ArticleTTL  time.Duration
+	SiteName    string
 
 	Lexicon      string // path of the pronunciation lexicon
 	SkipElements []string
@@ -45,6 +48,9 @@ type Config struct {
 	Workers     int // sentences synthesised at once; 0: the backend's default
 
 	Polly PollyConfig
+	Feed  feed.Config
+
+	AllowedOrigins []string
 
 	LogLevel  slog.Level
 	LogFormat string
@@ -163,6 +169,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Synth:        l.str("ECOUTER_SYNTH", "espeak"),
 		Voice:        l.str("ECOUTER_VOICE", ""),
 		Store:        l.str("ECOUTER_STORE", "./data"),
+		S3PathStyle:  l.bool("ECOUTER_S3_PATH_STYLE"),
 		APIKey:       l.secret("ECOUTER_API_KEY"),
 		PublicURL:    l.str("ECOUTER_PUBLIC_URL", ""),
 		ArticleTTL:   l.duration("ECOUTER_ARTICLE_TTL", 5*time.Minute, 0, 30*24*time.Hour),
@@ -181,9 +188,22 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			Title:     l.duration("ECOUTER_PAUSE_TITLE", p.Title, 0, 10*time.Second),
 			Tail:      p.Tail,
 		},
-		EspeakSpeed: l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
-		EspeakPitch: l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
-		Workers:     l.int("ECOUTER_WORKERS", 0, 0, 256),
+		EspeakSpeed:    l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
+		EspeakPitch:    l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
+		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
+		AllowedOrigins: l.list("ECOUTER_ALLOWED_ORIGINS"),
+		Feed: feed.Config{
+			Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
+			Description: l.str("ECOUTER_FEED_DESCRIPTION", ""),
+			Author:      l.str("ECOUTER_FEED_AUTHOR", ""),
+			Email:       l.str("ECOUTER_FEED_EMAIL", ""),
+			Image:       l.str("ECOUTER_FEED_IMAGE", ""),
+			Category:    l.str("ECOUTER_FEED_CATEGORY", feed.DefaultCategory),
+			Link:        l.str("ECOUTER_FEED_LINK", ""),
+			Language:    l.str("ECOUTER_FEED_LANGUAGE", feed.DefaultLanguage),
+			Explicit:    l.bool("ECOUTER_FEED_EXPLICIT"),
+			Limit:       l.int("ECOUTER_FEED_LIMIT", feed.DefaultLimit, 1, feed.MaxLimit),
+		},
 		Polly: PollyConfig{
 			Engine:      l.str("ECOUTER_POLLY_ENGINE", "neural"),
 			Language:    l.str("ECOUTER_POLLY_LANGUAGE", "fr-FR"),
@@ -236,6 +256,14 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("ECOUTER_PUBLIC_URL=%q: want an absolute http(s) URL", c.PublicURL))
+		}
+	}
+	if err := c.Feed.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	for _, o := range c.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			errs = append(errs, fmt.Errorf("ECOUTER_ALLOWED_ORIGINS: %q is not an origin such as https://www.example.fr", o))
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
@@ -315,4 +343,13 @@ func (c Config) renderConfig() render.Config {
 		rc.Parallel = c.Polly.MaxInFlight
 	}
 	return rc
+}
+
+// apiConfig is what the HTTP layer needs.
+func (c Config) apiConfig(src article.Source) api.Config {
+	lister, _ := src.(article.Lister)
+	return api.Config{
+		APIKey: c.APIKey, PublicURL: c.PublicURL, AllowedOrigins: c.AllowedOrigins,
+		Feed: api.FeedConfig{Config: c.Feed, Lister: lister},
+	}
 }

@@ -52,7 +52,7 @@ func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(a.renders, api.Config{APIKey: cfg.APIKey, PublicURL: cfg.PublicURL}, log, reg))
+	srv := httptest.NewServer(api.New(a.renders, cfg.apiConfig(a.source), log, reg))
 	t.Cleanup(func() {
 		srv.Close()
 		a.renders.Wait(context.Background())

@@ -20,6 +20,7 @@ const usage = `ecouter turns French news articles into MP3 audio.
 Usage:
   ecouter [serve] [-addr ADDR]        run the HTTP service (default)
   ecouter render [-o FILE] ID...      render articles from the command line
+  ecouter render -recent N [-category C]  render the source's N most recent articles
   ecouter script [-json] ID           print an article's narration script
   ecouter voices                      list Amazon Polly's voices for the language, with their engines
   ecouter health                      check that the local service answers

@@ -23,9 +23,24 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "copy the MP3 to this file (one ID only)")
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: ecouter render [-o FILE] ID..."); fs.PrintDefaults() }
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ecouter render [-o FILE] ID... | ecouter render -recent N [-category C]")
+		fs.PrintDefaults()
+	}
+	recent := fs.Int("recent", 0, "render the source's N most recent articles, 2 at a time")
+	category := fs.String("category", "", "with -recent: only this category")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *recent > 0 {
+		if len(fs.Args()) > 0 || *out != "" {
+			return errors.New("render: -recent takes no IDs and no -o")
+		}
+		a, err := build(ctx, cfg, newLogger(cfg, stderr), nil)
+		if err != nil {
+			return err
+		}
+		return renderRecent(ctx, a, *recent, *category, 2, stdout, stderr)
 	}
 	ids := fs.Args()
 	if len(ids) == 0 {

@@ -34,7 +34,7 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	e := api.New(a.renders, api.Config{APIKey: cfg.APIKey, PublicURL: cfg.PublicURL}, log, reg)
+	e := api.New(a.renders, cfg.apiConfig(a.source), log, reg)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

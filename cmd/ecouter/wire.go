@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,14 +38,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.NewDir(cfg.Store)
+	st, err := newStore(ctx, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
-	}
-	if n, err := st.Sweep(time.Hour); err != nil {
-		log.Warn("sweep store", "err", err)
-	} else if n > 0 {
-		log.Info("removed files left by an interrupted write", "count", n)
+		return nil, err
 	}
 	rc := cfg.renderConfig()
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
@@ -90,4 +86,34 @@ func (c Config) pollyOptions() polly.Options {
 		SampleRate: c.Polly.SampleRate, Lexicons: c.Polly.Lexicons,
 		MaxInFlight: c.Polly.MaxInFlight, PerSecond: c.Polly.PerSecond,
 	}
+}
+
+// newStore opens the store: a local folder, or an S3 bucket for several
+// machines sharing renders (s3://bucket/prefix).
+func newStore(ctx context.Context, cfg Config, log *slog.Logger) (store.Store, error) {
+	if strings.HasPrefix(cfg.Store, "s3://") {
+		bucket, prefix, err := store.ParseS3URL(cfg.Store)
+		if err != nil {
+			return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
+		}
+		client, err := store.S3Client(ctx, cfg.S3PathStyle)
+		if err != nil {
+			return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
+		}
+		st, err := store.NewS3(ctx, client, bucket, prefix)
+		if err != nil {
+			return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
+		}
+		return st, nil
+	}
+	st, err := store.NewDir(cfg.Store)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
+	}
+	if n, err := st.Sweep(time.Hour); err != nil {
+		log.Warn("sweep store", "err", err)
+	} else if n > 0 {
+		log.Info("removed files left by an interrupted write", "count", n)
+	}
+	return st, nil
 }
