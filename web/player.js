@@ -296,7 +296,20 @@
       setState("ended");
       follow();
     });
-    on("error", function () { fail(FAILED); });
+    // Safari wants ranges for media and may refuse the live stream of a
+    // first render: wait for the stored file and play it from there.
+    var waits = 0;
+    on("error", function stored() {
+      if (!m || m.status === "ready" || waits++ > 80) return fail(FAILED);
+      setState("loading");
+      setTimeout(function () {
+        fetchManifest().then(function () {
+          if (m.status !== "ready") return stored();
+          reload(audio.currentTime || 0);
+          play();
+        }, function (e) { fail(e && e.text ? e.text : FAILED, e && e.final); });
+      }, 1500);
+    });
     on("play", function () {
       players.forEach(function (a) { if (a !== audio) a.pause(); });
       session();

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -210,7 +211,9 @@ func TestPlayerInBrowser(t *testing.T) {
 	// Chrome keeps reading its first connection for seeks up to about
 	// 160 kB ahead; at 192 kbps the 17-second article is 420 kB, so a seek
 	// near its end needs a Range request, as one in a long article does.
-	inner := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + articleDir(t), "ECOUTER_MP3_BITRATE": "192"})
+	dir := articleDir(t)
+	writeArticle(t, dir, "refus", "Un article pour Safari", "<p>Une première phrase. Puis une seconde phrase, un peu plus longue, pour durer.</p>")
+	inner := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + dir, "ECOUTER_MP3_BITRATE": "192"})
 	log := &audioLog{}
 	srv := httptest.NewServer(log.wrap(inner.Config.Handler))
 	t.Cleanup(srv.Close)
@@ -337,6 +340,25 @@ func TestPlayerInBrowser(t *testing.T) {
 		})
 		if !followsAudio(m, s) {
 			t.Errorf("at %.2f s cue %v is marked, cue %d is read", s.Time, s.Current, reading(m, s.Time))
+		}
+	})
+
+	// Safari wants ranges for media and may refuse a first render's live
+	// stream: the player then waits for the stored file and plays it.
+	t.Run("stream refused", func(t *testing.T) {
+		act(t, ctx, "open the demo page", chromedp.Navigate(srv.URL+"/demo/refus"))
+		waitFor(t, ctx, 5*time.Second, "the player to be ready", func(s snapshot) bool { return s.State == "idle" && !s.Hidden })
+		act(t, ctx, "click the button", chromedp.Click(chromedp.CSS("button[data-ecouter-article]")))
+		act(t, ctx, "refuse the stream as Safari would",
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("audio[data-ecouter-audio]").dispatchEvent(new Event("error"))`))
+		if s := look(t, ctx); s.State == "error" {
+			t.Fatalf("the player gave up on a refused stream: %+v", s)
+		}
+		s := waitFor(t, ctx, 20*time.Second, "the stored file to play", func(s snapshot) bool {
+			return s.State == "playing" && s.Duration > 0 && s.Time > 0.3
+		})
+		if m := manifestOf(t, srv.URL, "refus"); m.Status != "ready" || math.Abs(s.Duration-m.Duration) > 0.2 {
+			t.Fatalf("after the refused stream: %+v, manifest %s %.2fs", s, m.Status, m.Duration)
 		}
 	})
 
