@@ -18,10 +18,66 @@ const (
 // block. A mono file played on both speakers of a stereo device is heard
 // about 3 LU louder than this figure (dual-mono).
 func Loudness(c Clip) float64 {
-	powers := blockPowers(c)
-	if len(powers) == 0 {
+	if c.Rate <= 0 {
 		return math.Inf(-1)
 	}
+	m := NewMeter(c.Rate)
+	m.Add(c.Samples)
+	return m.Loudness()
+}
+
+// Meter measures integrated loudness as samples arrive, so a long article
+// can be measured without being held in memory: it keeps one sum per
+// 100 ms (80 bytes per second of audio).
+type Meter struct {
+	step      int // samples per 100 ms
+	shelf, hp biquad
+	acc       float64 // sum of squares of the current step
+	n         int     // samples in the current step
+	sums      []float64
+}
+
+// NewMeter returns a meter for mono audio at rate Hz.
+func NewMeter(rate int) *Meter {
+	shelf, hp := kWeighting(rate)
+	return &Meter{step: max(1, int(math.Round(float64(rate)/10))), shelf: shelf, hp: hp}
+}
+
+// Add feeds samples to the meter.
+func (m *Meter) Add(samples []float32) {
+	for _, s := range samples {
+		y := m.hp.process(m.shelf.process(float64(s)))
+		m.acc += y * y
+		if m.n++; m.n == m.step {
+			m.sums = append(m.sums, m.acc)
+			m.acc, m.n = 0, 0
+		}
+	}
+}
+
+// Loudness is the integrated loudness of everything added so far, gated
+// as Loudness does; an incomplete last 100 ms is left out.
+func (m *Meter) Loudness() float64 {
+	return gated(m.blockPowers())
+}
+
+// blockPowers returns the mean square of the K-weighted signal over each
+// complete 400 ms gating block, stepping 100 ms. Squares are summed once
+// per 100 ms step and each block adds four steps, so the overlap costs
+// nothing.
+func (m *Meter) blockPowers() []float64 {
+	if len(m.sums) < 4 {
+		return nil
+	}
+	powers := make([]float64, len(m.sums)-3)
+	for i := range powers {
+		powers[i] = (m.sums[i] + m.sums[i+1] + m.sums[i+2] + m.sums[i+3]) / float64(4*m.step)
+	}
+	return powers
+}
+
+// gated applies BS.1770's absolute and relative gates to block powers.
+func gated(powers []float64) float64 {
 	absGate := lufsToPower(absoluteGateLUFS)
 	sum, n := 0.0, 0
 	for _, p := range powers {
@@ -45,36 +101,6 @@ func Loudness(c Clip) float64 {
 		return math.Inf(-1)
 	}
 	return powerToLUFS(sum / float64(n))
-}
-
-// blockPowers returns the mean square of the K-weighted signal over each
-// complete 400 ms gating block, stepping 100 ms. Squares are summed once
-// per 100 ms step and each block adds four steps, so the overlap costs
-// nothing.
-func blockPowers(c Clip) []float64 {
-	if c.Rate <= 0 {
-		return nil
-	}
-	step := int(math.Round(float64(c.Rate) / 10))
-	steps := len(c.Samples) / step
-	if steps < 4 {
-		return nil
-	}
-	shelf, hp := kWeighting(c.Rate)
-	sums := make([]float64, steps)
-	for i := range sums {
-		acc := 0.0
-		for _, s := range c.Samples[i*step : (i+1)*step] {
-			y := hp.process(shelf.process(float64(s)))
-			acc += y * y
-		}
-		sums[i] = acc
-	}
-	powers := make([]float64, steps-3)
-	for i := range powers {
-		powers[i] = (sums[i] + sums[i+1] + sums[i+2] + sums[i+3]) / float64(4*step)
-	}
-	return powers
 }
 
 // lufsToPower and powerToLUFS convert between a block's mean square and

@@ -85,14 +85,23 @@ func (u *upsampler) peakAt(x []float32, n int) float64 {
 	peak := math.Abs(float64(x[n]))
 	lo := n - half + 1
 	if lo >= 0 && n+half < len(x) {
-		w := x[lo : lo+tapsPerPhase]
+		// Convert the window once, not once per phase, and sum with four
+		// independent accumulators so the additions pipeline: this loop is
+		// most of a render's Go time.
+		var w [tapsPerPhase]float64
+		for j, s := range x[lo : lo+tapsPerPhase] {
+			w[j] = float64(s)
+		}
 		for p := 1; p < u.factor; p++ {
 			h := &u.phases[p]
-			acc := 0.0
-			for j, s := range w {
-				acc += h[j] * float64(s)
+			var a0, a1, a2, a3 float64
+			for j := 0; j < tapsPerPhase; j += 4 {
+				a0 += h[j] * w[j]
+				a1 += h[j+1] * w[j+1]
+				a2 += h[j+2] * w[j+2]
+				a3 += h[j+3] * w[j+3]
 			}
-			peak = max(peak, math.Abs(acc))
+			peak = max(peak, math.Abs((a0+a1)+(a2+a3)))
 		}
 		return peak
 	}

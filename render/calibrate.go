@@ -37,10 +37,10 @@ func (c *calibration) encoderLoss(opt audio.EncodeOptions) float64 {
 	return c.loss[opt]
 }
 
-// observe records a finished render: its PCM measured got, where target
-// plus the encoder's loss was wanted.
-func (c *calibration) observe(whole audio.Clip, opt audio.EncodeOptions, target, got float64) error {
-	if math.IsInf(got, -1) || whole.Seconds() < 5 {
+// observe records a finished render of seconds: its PCM measured got,
+// where target plus the encoder's loss was wanted; excerpt is its start.
+func (c *calibration) observe(excerpt audio.Clip, seconds float64, opt audio.EncodeOptions, target, got float64) error {
+	if math.IsInf(got, -1) || seconds < 5 {
 		return nil // too short to learn from
 	}
 	c.mu.Lock()
@@ -48,7 +48,7 @@ func (c *calibration) observe(whole audio.Clip, opt audio.EncodeOptions, target,
 	c.mu.Unlock()
 	var loss float64
 	if !known {
-		l, err := measureEncoderLoss(whole, opt)
+		l, err := measureEncoderLoss(excerpt, opt)
 		if err != nil {
 			return err
 		}

@@ -10,12 +10,18 @@ import (
 
 // encoding turns the article's PCM into MP3 as it grows: new samples are
 // encoded as soon as they are added, and the frames go to the stream.
+//
+// Memory stays bounded whatever the article's length: samples are dropped
+// once encoded; the whole article's loudness is measured as it goes and
+// only its first seconds are kept (for the encoder calibration).
 type encoding struct {
 	st      *Stream // may be nil
 	enc     *audio.Encoder
 	rate    int
-	pcm     []float32 // the whole article, for the final loudness check
-	pending int       // first sample not yet encoded
+	pcm     []float32 // added, not yet encoded
+	total   int       // samples added so far
+	meter   *audio.Meter
+	excerpt []float32 // the first calibrationExcerpt of the article
 	frames  []byte
 	header  []byte // the stream's ID3 tag, sent with the first frames
 
@@ -29,7 +35,7 @@ func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) err
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
-	e.enc, e.rate = enc, rate
+	e.enc, e.rate, e.meter = enc, rate, audio.NewMeter(rate)
 	if e.st != nil {
 		var b bytes.Buffer
 		if _, err := audio.WriteTags(&b, tags, 0); err != nil {
@@ -41,21 +47,28 @@ func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) err
 }
 
 func (e *encoding) silence(d time.Duration) {
-	e.pcm = append(e.pcm, make([]float32, int(d.Seconds()*float64(e.rate)))...)
+	e.add(make([]float32, int(d.Seconds()*float64(e.rate))))
 }
 
-func (e *encoding) add(samples []float32) { e.pcm = append(e.pcm, samples...) }
+func (e *encoding) add(samples []float32) {
+	e.pcm = append(e.pcm, samples...)
+	e.total += len(samples)
+	e.meter.Add(samples)
+	if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
+		e.excerpt = append(e.excerpt, samples[:min(keep, len(samples))]...)
+	}
+}
 
-func (e *encoding) seconds() float64 { return float64(len(e.pcm)) / float64(e.rate) }
+func (e *encoding) seconds() float64 { return float64(e.total) / float64(e.rate) }
 
 // encodePending encodes the samples added since the last call.
 func (e *encoding) encodePending() error {
 	t := time.Now()
-	b, err := e.enc.Encode(e.pcm[e.pending:])
+	b, err := e.enc.Encode(e.pcm)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
-	e.pending = len(e.pcm)
+	e.pcm = e.pcm[:0]
 	e.emit(b)
 	e.encodeSeconds += since(t)
 	return nil

@@ -56,18 +56,29 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 		return nil, fmt.Errorf("render %s: %w", id, ErrEmpty)
 	}
 	var usage synth.Usage
+	parent := ctx
 	ctx, cancel := context.WithCancel(synth.WithUsage(ctx, &usage))
-	defer cancel()
 	target := s.cfg.TargetLUFS + s.calib.offset(s.cfg.Encode)
 
+	// Sentences are prepared in parallel but at most a window ahead of the
+	// encoder, so a long article is never held whole in memory.
+	parallel := max(1, s.cfg.Parallel)
+	ahead := make(chan struct{}, 2*parallel+2)
 	results := make([]chan sentence, len(ls))
 	for i := range results {
 		results[i] = make(chan sentence, 1)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, s.cfg.Parallel))
+	g.SetLimit(parallel)
+	launched := make(chan struct{})
 	go func() {
+		defer close(launched)
 		for i, l := range ls {
+			select {
+			case ahead <- struct{}{}:
+			case <-gctx.Done():
+				return
+			}
 			g.Go(func() error {
 				r := s.prepareSentence(gctx, l.spoke, target)
 				if r.err != nil {
@@ -78,7 +89,13 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 			})
 		}
 	}()
-	defer g.Wait() //nolint:errcheck // errors arrive through results
+	// stop ends the workers and returns the first error among them.
+	stop := func() error {
+		cancel()
+		<-launched
+		return g.Wait()
+	}
+	defer stop() //nolint:errcheck // errors arrive through results
 
 	enc := encoding{st: st}
 	defer enc.close()
@@ -91,13 +108,14 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 		var r sentence
 		select {
 		case r = <-results[i]:
+			<-ahead
 		case <-ctx.Done():
 			return nil, fmt.Errorf("render %s: %w", id, ctx.Err())
 		}
 		if r.err != nil {
 			// Once one sentence fails the others are cancelled; report the
 			// failure that started it, not a cancellation.
-			if err := g.Wait(); err != nil && ctx.Err() == nil {
+			if err := stop(); err != nil && parent.Err() == nil {
 				r.err = err
 			}
 			s.logEngineError(id, r.err)
@@ -149,8 +167,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 	tm.Encode = enc.encodeSeconds + since(tEnc)
 
 	t := time.Now()
-	whole := audio.Clip{Rate: rate, Samples: enc.pcm}
-	loud := s.confirmLoudness(whole, levels)
+	loud := s.confirmLoudness(&enc, levels)
 	tm.Loudness = since(t)
 
 	t = time.Now()
@@ -158,7 +175,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 		ID: id, Key: p.key,
 		Title: p.art.Title, Author: p.art.Author, URL: p.art.URL,
 		Published: p.art.Published, Modified: p.art.Modified, Categories: p.art.Categories,
-		Audio: audioKey(id, p.key), Size: int64(len(file)), Duration: whole.Seconds(),
+		Audio: audioKey(id, p.key), Size: int64(len(file)), Duration: enc.seconds(),
 		Backend: s.synth.Name(), Voice: s.synth.Fingerprint(),
 		Characters: chars, Sentences: len(ls), Synthesized: synthesized,
 		BilledCharacters: usage.Characters(), Requests: usage.Requests(),
@@ -240,8 +257,8 @@ func level(c audio.Clip, target, ceiling float64) (audio.Clip, audio.NormalizeRe
 
 // confirmLoudness measures the whole article, feeds the difference back
 // into later renders' targets, and reports what was measured.
-func (s *Service) confirmLoudness(whole audio.Clip, levels []audio.NormalizeResult) Loudness {
-	out := Loudness{OutputLUFS: audio.Loudness(whole), TruePeak: math.Inf(-1)}
+func (s *Service) confirmLoudness(enc *encoding, levels []audio.NormalizeResult) Loudness {
+	out := Loudness{OutputLUFS: enc.meter.Loudness(), TruePeak: math.Inf(-1)}
 	var in, gain float64
 	n := 0
 	for _, l := range levels {
@@ -255,7 +272,8 @@ func (s *Service) confirmLoudness(whole audio.Clip, levels []audio.NormalizeResu
 	if n > 0 {
 		out.InputLUFS, out.GainDB = in/float64(n), gain/float64(n)
 	}
-	if err := s.calib.observe(whole, s.cfg.Encode, s.cfg.TargetLUFS, out.OutputLUFS); err != nil {
+	excerpt := audio.Clip{Rate: enc.rate, Samples: enc.excerpt}
+	if err := s.calib.observe(excerpt, enc.seconds(), s.cfg.Encode, s.cfg.TargetLUFS, out.OutputLUFS); err != nil {
 		s.log.Warn("loudness calibration", "err", err)
 	}
 	out.MP3LUFS = out.OutputLUFS - s.calib.encoderLoss(s.cfg.Encode)
