@@ -3,9 +3,11 @@ package api
 import (
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -50,6 +52,7 @@ type feeds struct {
 
 type builtFeed struct {
 	body []byte
+	gz   []byte // body gzipped once: podcast apps ask for gzip, and it is 20x smaller
 	mod  time.Time
 }
 
@@ -125,9 +128,15 @@ func (f *feeds) feed(c echo.Context) error {
 	}
 	hdr := c.Response().Header()
 	hdr.Set(echo.HeaderContentType, feed.ContentType)
-	hdr.Set("ETag", `"`+key+`"`)
 	hdr.Set("Cache-Control", "public, max-age=300")
-	serveContent(c, bytes.NewReader(b.body), b.mod)
+	hdr.Set("Vary", "Accept-Encoding")
+	body, etag := b.body, key
+	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		body, etag = b.gz, key+"-gz"
+		hdr.Set("Content-Encoding", "gzip")
+	}
+	hdr.Set("ETag", `"`+etag+`"`)
+	serveContent(c, bytes.NewReader(body), b.mod)
 	return nil
 }
 
@@ -161,7 +170,13 @@ func (f *feeds) build(key, base, self string, picked []*render.Manifest) (builtF
 		if mod.IsZero() {
 			mod = time.Now()
 		}
-		b := builtFeed{body: body, mod: mod}
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(body)
+		if err := zw.Close(); err != nil {
+			return nil, fmt.Errorf("gzip feed: %w", err)
+		}
+		b := builtFeed{body: body, gz: gz.Bytes(), mod: mod}
 		f.mu.Lock()
 		if len(f.built) >= maxBuilt {
 			clear(f.built) // old lists: cheaper to rebuild than to track
@@ -284,4 +299,17 @@ func (s *Server) chapters(c echo.Context) error {
 	h.Set("Cache-Control", "public, max-age=300")
 	serveContent(c, bytes.NewReader(b), m.RenderedAt)
 	return nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -318,5 +319,44 @@ func TestRenderBatch(t *testing.T) {
 	srv2, _ := feedServer(t, src, FeedConfig{})
 	if res, b := req(t, "POST", srv2.URL+"/v1/render", `{"recent":2}`, "Authorization", "Bearer k"); res.StatusCode != 400 {
 		t.Fatalf("recent without a lister: %d %s", res.StatusCode, b)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{
+		"": false, "gzip": true, "deflate, gzip;q=1.0, *;q=0.5": true, "GZIP": true,
+		"gzip;q=0": false, "br": false, "x-gzip": false, "identity, gzip ; q=0.8": true,
+	} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
+
+// Podcast apps ask for gzip: they get the same feed, compressed once, with
+// its own validator.
+func TestFeedGzip(t *testing.T) {
+	src := newFakeSource()
+	srv, _ := feedServer(t, src, FeedConfig{})
+	renderIDs(t, srv, "velo", "tram")
+	_, plain := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "identity")
+	res, zipped := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "gzip")
+	if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+		t.Fatalf("gzip feed headers: %v", res.Header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, plain) || len(zipped) >= len(plain)/3 {
+		t.Fatalf("gzip feed: %d bytes for %d, same content %v, %v", len(zipped), len(plain), bytes.Equal(unzipped, plain), err)
+	}
+	etag := res.Header.Get("ETag")
+	if r, _ := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "gzip", "If-None-Match", etag); r.StatusCode != 304 {
+		t.Fatalf("gzip If-None-Match: %d", r.StatusCode)
+	}
+	if r, _ := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "identity", "If-None-Match", etag); r.StatusCode != 200 {
+		t.Fatalf("the gzip ETag validated the plain feed: %d", r.StatusCode)
 	}
 }
