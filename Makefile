@@ -21,7 +21,7 @@ endef
 VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: run test deps test-deps build lint bench-quick clean
+.PHONY: run test deps test-deps build lint bench bench-quick clean
 
 deps:
 	$(call apt_install,$(RUN_PKGS))
@@ -43,6 +43,12 @@ lint:
 
 test: test-deps lint
 	$(GO) test -race -count=1 ./...
+
+# Every speed and memory figure against its reference in the same run,
+# written to BENCHMARKS.md (bench/run.sh installs wrk, nginx, hyperfine,
+# lame, espeak-ng, ffmpeg; about 9 minutes on 2 cores).
+bench:
+	GO=$(GO) bench/run.sh
 
 bench-quick: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/ ./script/ ./synth/espeak/
