@@ -10,6 +10,7 @@ import (
 
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/synth/synthtest"
 )
 
 func TestSentenceCache(t *testing.T) {
@@ -153,5 +154,31 @@ func TestLevelling(t *testing.T) {
 		if d := math.Abs(m.Loudness.MP3LUFS - f.svc.cfg.TargetLUFS); id == "a2" && d > 0.5 {
 			t.Fatalf("%s: MP3 at %.2f LUFS, target %.1f", id, m.Loudness.MP3LUFS, f.svc.cfg.TargetLUFS)
 		}
+	}
+}
+
+// A new process on the same store starts from the calibration earlier
+// renders measured.
+func TestCalibrationSurvivesRestart(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.src.set("long", strings.Repeat("<p>Une phrase assez longue pour mesurer le niveau sonore de l'article. Et une autre phrase.</p>", 4))
+	if _, err := f.svc.Ensure(ctx, "long", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	learned := f.svc.calib.offset(f.svc.cfg.Encode)
+	if learned == 0 {
+		t.Fatal("nothing was learned from the first render")
+	}
+	again := New(f.src, f.syn, f.store, f.svc.cfg, f.svc.log, nil)
+	again.loadCalibration(ctx)
+	if got := again.calib.offset(f.svc.cfg.Encode); math.Abs(got-learned) > 1e-9 {
+		t.Fatalf("restarted service offset %.3f, learned %.3f", got, learned)
+	}
+	// Another voice does not inherit it.
+	other := New(f.src, &synthtest.Fake{Rate: 16000}, f.store, f.svc.cfg, f.svc.log, nil)
+	other.loadCalibration(ctx)
+	if got := other.calib.offset(f.svc.cfg.Encode); got != 0 {
+		t.Fatalf("another voice starts from %.3f, want 0", got)
 	}
 }

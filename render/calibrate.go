@@ -2,12 +2,18 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
 	"time"
 
 	"ecouter/audio"
+	"ecouter/store"
 )
 
 // Sentences are levelled one by one so audio can be streamed before the
@@ -88,4 +94,74 @@ func measureEncoderLoss(c audio.Clip, opt audio.EncodeOptions) (float64, error) 
 		return 0, fmt.Errorf("measure encoder loss: %w", err)
 	}
 	return max(-1, min(2, before-audio.Loudness(decoded))), nil
+}
+
+// calibrationRecord is the calibration as stored, so that a new process
+// (every `ecouter render`, every deploy) starts from what earlier renders
+// measured instead of landing its first article low.
+type calibrationRecord struct {
+	Bias        float64  `json:"bias_lu"`
+	EncoderLoss *float64 `json:"encoder_loss_lu,omitempty"`
+}
+
+func (c *calibration) record(opt audio.EncodeOptions) calibrationRecord {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := calibrationRecord{Bias: c.bias}
+	if l, ok := c.loss[opt]; ok {
+		r.EncoderLoss = &l
+	}
+	return r
+}
+
+func (c *calibration) restore(r calibrationRecord, opt audio.EncodeOptions) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bias = max(-4, min(4, r.Bias))
+	if r.EncoderLoss != nil {
+		if c.loss == nil {
+			c.loss = map[audio.EncodeOptions]float64{}
+		}
+		c.loss[opt] = max(-1, min(2, *r.EncoderLoss))
+	}
+}
+
+// calibrationKey names the stored calibration: it holds for one backend
+// voice, encoder setting, pause set and target.
+func (s *Service) calibrationKey() string {
+	b, _ := json.Marshal([]any{s.synth.Fingerprint(), s.cfg.Encode, s.cfg.Pauses, s.cfg.TargetLUFS})
+	sum := sha256.Sum256(b)
+	return "calibration/" + hex.EncodeToString(sum[:12]) + ".json"
+}
+
+// loadCalibration reads the stored calibration once per process.
+func (s *Service) loadCalibration(ctx context.Context) {
+	s.calibOnce.Do(func() {
+		b, err := s.store.Open(ctx, s.calibrationKey())
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				s.log.Warn("read loudness calibration", "err", err)
+			}
+			return
+		}
+		defer b.Close()
+		var r calibrationRecord
+		if err := json.NewDecoder(b).Decode(&r); err != nil {
+			s.log.Warn("read loudness calibration", "err", err)
+			return
+		}
+		s.calib.restore(r, s.cfg.Encode)
+	})
+}
+
+// saveCalibration stores the calibration after a render; a failure costs
+// only accuracy on the next process's first render.
+func (s *Service) saveCalibration(ctx context.Context) {
+	b, err := json.Marshal(s.calib.record(s.cfg.Encode))
+	if err == nil {
+		err = s.store.Put(ctx, s.calibrationKey(), bytes.NewReader(b))
+	}
+	if err != nil {
+		s.log.Warn("store loudness calibration", "err", err)
+	}
 }

@@ -58,6 +58,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 	var usage synth.Usage
 	parent := ctx
 	ctx, cancel := context.WithCancel(synth.WithUsage(ctx, &usage))
+	s.loadCalibration(ctx)
 	target := s.cfg.TargetLUFS + s.calib.offset(s.cfg.Encode)
 
 	// Sentences are prepared in parallel but at most a window ahead of the
@@ -168,6 +169,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 
 	t := time.Now()
 	loud := s.confirmLoudness(&enc, levels)
+	s.saveCalibration(ctx)
 	tm.Loudness = since(t)
 
 	t = time.Now()

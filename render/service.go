@@ -30,14 +30,15 @@ var ErrNotRendered = errors.New("article not rendered yet")
 
 // Service renders articles and remembers what it rendered.
 type Service struct {
-	source  article.Source
-	synth   synth.Synthesizer
-	store   store.Store
-	cfg     Config
-	log     *slog.Logger
-	metrics *Metrics
-	now     func() time.Time
-	calib   calibration
+	source    article.Source
+	synth     synth.Synthesizer
+	store     store.Store
+	cfg       Config
+	log       *slog.Logger
+	metrics   *Metrics
+	now       func() time.Time
+	calib     calibration
+	calibOnce sync.Once
 
 	ensures singleflight.Group // one fetch-and-check per article at a time
 
