@@ -1,6 +1,7 @@
 # ecouter: `make run` sets up and runs the service, `make test` runs every test.
 SHELL := /bin/bash
-GO    ?= go
+# Go from PATH, or where the official tarball installs it.
+GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 
 # Debian packages the service needs to run, and the ones its tests add.
 RUN_PKGS  := espeak-ng libmp3lame-dev
@@ -19,7 +20,7 @@ endef
 # The S3 store's tests run a real S3-compatible server; `go install` puts it
 # in GOPATH/bin, which is added to PATH for the recipes below.
 VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
-export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
+export PATH := $(PATH):$(dir $(GO)):$(shell $(GO) env GOPATH)/bin
 
 .PHONY: run test deps test-deps build lint bench bench-quick clean
 
