@@ -50,7 +50,8 @@ func (f *feeds) renderBatch(c echo.Context) error {
 	}
 	wait := c.QueryParam("wait")
 	if wait != "1" && wait != "true" {
-		go f.renderAll(context.Background(), ids, nil)
+		// Tracked by the render service, so a shutdown waits for it.
+		f.s.renders.Track(func() { f.renderAll(context.Background(), ids, nil) })
 		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
 	}
 	f.renderAll(c.Request().Context(), ids, func(i int, m *render.Manifest, err error) {

@@ -255,12 +255,20 @@ func (s *Service) remember(id string, m *Manifest) {
 // Go runs Ensure in the background (for render requests answered with
 // 202); failures are logged.
 func (s *Service) Go(id string, opt Options) {
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
+	s.Track(func() {
 		if _, err := s.Ensure(context.Background(), id, opt); err != nil {
 			s.log.Error("render failed", "article_id", id, "err", err)
 		}
+	})
+}
+
+// Track runs fn in the background as part of the Service's work, so Wait
+// (at shutdown) waits for it too.
+func (s *Service) Track(fn func()) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		fn()
 	}()
 }
 
