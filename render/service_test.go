@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -339,3 +340,18 @@ func TestPauses(t *testing.T) {
 }
 
 func kind(s string) script.Kind { return script.Kind(s) }
+
+func TestWaitCoversTrackedWork(t *testing.T) {
+	f := newFixture(t)
+	var done atomic.Bool
+	f.svc.Track(func() { time.Sleep(30 * time.Millisecond); done.Store(true) })
+	if err := f.svc.Wait(context.Background()); err != nil || !done.Load() {
+		t.Fatalf("Wait returned (%v) before the tracked work ended", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	f.svc.Track(func() { time.Sleep(200 * time.Millisecond) })
+	if err := f.svc.Wait(ctx); err == nil {
+		t.Fatal("Wait ignored its deadline")
+	}
+}
