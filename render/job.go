@@ -25,7 +25,11 @@ func (j *job) wait(ctx context.Context) (*Manifest, error) {
 // start runs the render of p unless the same one (article and content key)
 // is already running, in which case the caller joins it. The render is
 // detached from every request: a listener who leaves does not cancel it.
-func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) *job {
+//
+// Errors are logged by whoever receives them (the HTTP boundary, the CLI, a
+// batch); a detached render, whose caller went on with the previous audio,
+// has no receiver and logs its own failure.
+func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), detached bool) *job {
 	k := id + "@" + p.key
 	s.mu.Lock()
 	if j, ok := s.jobs[k]; ok {
@@ -46,7 +50,9 @@ func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, pr
 		m, err := s.runSafely(ctx, id, p, prev, progress, j.stream)
 		if err != nil {
 			s.metrics.renders.WithLabelValues("error").Inc()
-			s.log.Error("render failed", "article_id", id, "err", err)
+			if detached {
+				s.log.Error("background render failed", "article_id", id, "err", err)
+			}
 		} else {
 			m.Timings.Fetch = fetch
 			s.metrics.renders.WithLabelValues("ok").Inc()

@@ -163,8 +163,9 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{m: prev}, nil
 	}
 	s.metrics.misses.Inc()
-	j := s.start(id, p, prev, fetch, opt.Progress)
-	if prev != nil && !opt.Wait {
+	detached := prev != nil && !opt.Wait
+	j := s.start(id, p, prev, fetch, opt.Progress, detached)
+	if detached {
 		return outcome{m: prev}, nil
 	}
 	return outcome{job: j}, nil
