@@ -44,7 +44,7 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 		if strings.HasPrefix(arg, "//") {
 			// "http://host/{id}" was given without the "http:" prefix.
 			return nil, fmt.Errorf("article source %q: missing prefix; did you mean \"http:%s\"?",
-				redactSpec(spec), redactURLString(spec))
+				RedactSpec(spec), redactURLString(spec))
 		}
 		if !strings.Contains(arg, IDPlaceholder) {
 			return nil, fmt.Errorf("article source http: URL template %s lacks %s", redactURLString(arg), IDPlaceholder)
@@ -55,10 +55,10 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 		return NewHTTP(arg, client), nil
 	case "https":
 		return nil, fmt.Errorf("article source %q: missing prefix; did you mean \"http:%s\"?",
-			redactSpec(spec), redactURLString(spec))
+			RedactSpec(spec), redactURLString(spec))
 	default:
 		return nil, fmt.Errorf("article source %q: unknown kind %q; want samples, dir:PATH, wordpress:BASE_URL or http:URL_TEMPLATE",
-			redactSpec(spec), kind)
+			RedactSpec(spec), kind)
 	}
 }
 
@@ -108,9 +108,10 @@ func checkURL(raw string, query bool) error {
 	return nil
 }
 
-// redactSpec shows a spec in an error without any credentials or query it
-// may hold.
-func redactSpec(spec string) string {
+// RedactSpec shows a source spec (or any "kind:URL" setting, such as an
+// s3:// store) without the credentials or query it may hold, for errors
+// and start-up logs.
+func RedactSpec(spec string) string {
 	kind, arg, ok := strings.Cut(spec, ":")
 	if !ok || !strings.Contains(arg, "//") {
 		return spec

@@ -283,31 +283,12 @@ func (c Config) LogValue() slog.Value {
 		articles = "samples (embedded)"
 	}
 	return slog.GroupValue(
-		slog.String("addr", c.Addr), slog.String("articles", redactURL(articles)),
-		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", redactURL(c.Store)),
+		slog.String("addr", c.Addr), slog.String("articles", article.RedactSpec(articles)),
+		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", article.RedactSpec(c.Store)),
 		slog.String("api_key", key), slog.String("public_url", c.PublicURL),
 		slog.Duration("article_ttl", c.ArticleTTL),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 	)
-}
-
-// redactURL hides credentials a source URL may carry.
-func redactURL(spec string) string {
-	kind, rest, ok := strings.Cut(spec, ":")
-	if !ok {
-		return spec
-	}
-	u, err := url.Parse(rest)
-	if err != nil || u.Host == "" {
-		return spec
-	}
-	if u.User != nil {
-		u.User = url.User("REDACTED")
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = "REDACTED"
-	}
-	return kind + ":" + u.String()
 }
 
 // lexicon reads the pronunciation lexicon, if one is configured.

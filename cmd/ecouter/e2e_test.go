@@ -423,14 +423,15 @@ func TestConfigErrorsAreListed(t *testing.T) {
 }
 
 func TestConfigLogHidesSecrets(t *testing.T) {
-	env := map[string]string{"ECOUTER_API_KEY": "topsecret", "ECOUTER_ARTICLES": "wordpress:https://user:pw@cms.example/?token=abc"}
+	env := map[string]string{"ECOUTER_API_KEY": "topsecret", "ECOUTER_ARTICLES": "wordpress:https://user:pw@cms.example/?token=abc",
+		"ECOUTER_STORE": "s3://AKID:s3secret@bucket/audio"}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("start", "config", cfg)
-	for _, secret := range []string{"topsecret", "pw@", "abc"} {
+	for _, secret := range []string{"topsecret", "pw@", "abc", "s3secret"} {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("start-up log shows %q: %s", secret, buf.String())
 		}
