@@ -73,6 +73,7 @@ func TestStatusMapping(t *testing.T) {
 		{fmt.Errorf("x: %w", render.ErrEmpty), 422},
 		{&render.SentenceError{Index: 3, Err: &synth.EngineError{Err: synth.ErrEngine}}, 503},
 		{fmt.Errorf("x: %w", synth.ErrThrottled), 503},
+		{fmt.Errorf("x: %w", render.ErrBusy), 429},
 		{fmt.Errorf("x: %w", context.DeadlineExceeded), 504},
 		{errors.New("disk on fire"), 500},
 	}

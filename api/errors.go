@@ -32,6 +32,8 @@ func status(err error) (int, string) {
 		return http.StatusBadGateway, "the article source is unavailable"
 	case errors.Is(err, render.ErrEmpty):
 		return http.StatusUnprocessableEntity, "the article has no readable text"
+	case errors.Is(err, render.ErrBusy):
+		return http.StatusTooManyRequests, "too many articles are being read for the first time: try again shortly"
 	case errors.Is(err, synth.ErrThrottled):
 		return http.StatusServiceUnavailable, "the speech engine is busy, try again shortly"
 	case errors.Is(err, synth.ErrEngine), errors.Is(err, synth.ErrUnavailable):
@@ -57,8 +59,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(),
 			"article_id", c.Param("id"), "status", code, "err", err)
 	}
-	if code == http.StatusServiceUnavailable {
+	switch code {
+	case http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", "30")
+	case http.StatusTooManyRequests:
+		c.Response().Header().Set("Retry-After", "10")
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(code)

@@ -2,7 +2,13 @@ package render
 
 import (
 	"context"
+	"errors"
 )
+
+// ErrBusy means the render limit is reached: a new article must wait
+// until running renders finish. Each render holds about 40 MB and a share
+// of the cores, so a burst of first listens cannot exhaust the machine.
+var ErrBusy = errors.New("too many renders running")
 
 // job is one render running in the background: listeners read its stream,
 // waiters wait for done.
@@ -29,12 +35,16 @@ func (j *job) wait(ctx context.Context) (*Manifest, error) {
 // Errors are logged by whoever receives them (the HTTP boundary, the CLI, a
 // batch); a detached render, whose caller went on with the previous audio,
 // has no receiver and logs its own failure.
-func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), detached bool) *job {
+func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), detached bool) (*job, error) {
 	k := id + "@" + p.key
 	s.mu.Lock()
 	if j, ok := s.jobs[k]; ok {
 		s.mu.Unlock()
-		return j
+		return j, nil
+	}
+	if s.cfg.MaxRenders > 0 && len(s.jobs) >= s.cfg.MaxRenders {
+		s.mu.Unlock()
+		return nil, ErrBusy
 	}
 	j := &job{stream: newStream(), done: make(chan struct{})}
 	s.jobs[k] = j
@@ -73,7 +83,7 @@ func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, pr
 		j.stream.finish(err)
 		close(j.done)
 	}()
-	return j
+	return j, nil
 }
 
 func (s *Service) runSafely(ctx context.Context, id string, p prepared, prev *Manifest, progress func(int, int), st *Stream) (m *Manifest, err error) {

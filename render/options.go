@@ -21,6 +21,7 @@ type Config struct {
 	ArticleTTL  time.Duration   // how long a fetched article is trusted
 	Timeout     time.Duration   // upper bound for one render
 	Parallel    int             // sentences synthesised at once per render
+	MaxRenders  int             // renders running at once; more are refused with ErrBusy
 }
 
 // DefaultConfig is the podcast norm: -16 LUFS dual-mono (-19 LUFS measured
@@ -38,6 +39,7 @@ func DefaultConfig() Config {
 		ArticleTTL:  5 * time.Minute,
 		Timeout:     15 * time.Minute,
 		Parallel:    runtime.NumCPU(),
+		MaxRenders:  max(4, 2*runtime.NumCPU()),
 	}
 }
 

@@ -164,9 +164,14 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 	}
 	s.metrics.misses.Inc()
 	detached := prev != nil && !opt.Wait
-	j := s.start(id, p, prev, fetch, opt.Progress, detached)
+	j, err := s.start(id, p, prev, fetch, opt.Progress, detached)
 	if detached {
+		// Busy or not, listeners get the previous audio; a later request
+		// starts the new render.
 		return outcome{m: prev}, nil
+	}
+	if err != nil {
+		return outcome{}, fmt.Errorf("render %s: %w", id, err)
 	}
 	return outcome{job: j}, nil
 }

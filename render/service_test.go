@@ -355,3 +355,26 @@ func TestWaitCoversTrackedWork(t *testing.T) {
 		t.Fatal("Wait ignored its deadline")
 	}
 }
+
+func TestRenderLimit(t *testing.T) {
+	f := newFixture(t)
+	f.svc.cfg.MaxRenders = 1
+	f.syn.Delay = 50 * time.Millisecond
+	f.src.set("a2", "<p>Un autre article.</p>")
+	ctx := context.Background()
+	_, st, err := f.svc.Listen(ctx, "a1")
+	if err != nil || st == nil {
+		t.Fatalf("first render: %v", err)
+	}
+	// The same article joins the running render; another one is refused.
+	if _, st2, err := f.svc.Listen(ctx, "a1"); err != nil || st2 != st {
+		t.Fatalf("joining the running render: %v", err)
+	}
+	if _, _, err := f.svc.Listen(ctx, "a2"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second article while busy: %v, want ErrBusy", err)
+	}
+	io.ReadAll(st.Reader(ctx))
+	if _, err := f.svc.Ensure(ctx, "a2", Options{}); err != nil {
+		t.Fatalf("after the first render ended: %v", err)
+	}
+}

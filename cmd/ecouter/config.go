@@ -46,6 +46,7 @@ type Config struct {
 	EspeakSpeed int
 	EspeakPitch int
 	Workers     int // sentences synthesised at once; 0: the backend's default
+	MaxRenders  int // renders at once; 0: twice the cores, at least 4
 
 	Polly PollyConfig
 	Feed  feed.Config
@@ -316,6 +317,9 @@ func (c Config) renderConfig() render.Config {
 	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
 	rc.SiteName = c.SiteName
 	rc.ArticleTTL = c.ArticleTTL
+	if c.MaxRenders > 0 {
+		rc.MaxRenders = c.MaxRenders
+	}
 	switch {
 	case c.Workers > 0:
 		rc.Parallel = c.Workers
