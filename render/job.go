@@ -35,26 +35,34 @@ func (j *job) wait(ctx context.Context) (*Manifest, error) {
 // Errors are logged by whoever receives them (the HTTP boundary, the CLI, a
 // batch); a detached render, whose caller went on with the previous audio,
 // has no receiver and logs its own failure.
-func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), detached bool) (*job, error) {
+//
+// At most cfg.MaxRenders run at once. A caller that waits for its render
+// anyway (a CMS publish hook, a batch, the CLI) queues for a slot until
+// ctx ends; a listener is refused with ErrBusy rather than kept waiting.
+func (s *Service) start(ctx context.Context, id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), detached, queue bool) (*job, error) {
 	k := id + "@" + p.key
-	s.mu.Lock()
-	if j, ok := s.jobs[k]; ok {
-		s.mu.Unlock()
+	if j := s.running(k); j != nil {
 		return j, nil
 	}
-	if s.cfg.MaxRenders > 0 && len(s.jobs) >= s.cfg.MaxRenders {
+	if err := s.acquire(ctx, queue); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if j, ok := s.jobs[k]; ok { // started by another caller meanwhile
 		s.mu.Unlock()
-		return nil, ErrBusy
+		s.release()
+		return j, nil
 	}
 	j := &job{stream: newStream(), done: make(chan struct{})}
 	s.jobs[k] = j
 	s.inflight[id]++
+	s.background++ // with the job, so Wait never misses it
 	s.mu.Unlock()
 	s.metrics.inflight.Inc()
 
-	s.bg.Add(1)
 	go func() {
-		defer s.bg.Done()
+		defer s.busy(-1)
+		defer s.release()
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 		defer cancel()
 		m, err := s.runSafely(ctx, id, p, prev, progress, j.stream)
@@ -89,4 +97,38 @@ func (s *Service) start(id string, p prepared, prev *Manifest, fetch float64, pr
 func (s *Service) runSafely(ctx context.Context, id string, p prepared, prev *Manifest, progress func(int, int), st *Stream) (m *Manifest, err error) {
 	defer recoverTo(&err, s.log, id)
 	return s.run(ctx, id, p, prev, progress, st)
+}
+
+func (s *Service) running(k string) *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jobs[k]
+}
+
+// acquire takes a render slot: at once or ErrBusy, or queueing until ctx
+// ends.
+func (s *Service) acquire(ctx context.Context, queue bool) error {
+	if s.slots == nil {
+		return nil
+	}
+	if !queue {
+		select {
+		case s.slots <- struct{}{}:
+			return nil
+		default:
+			return ErrBusy
+		}
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Service) release() {
+	if s.slots != nil {
+		<-s.slots
+	}
 }

@@ -46,7 +46,12 @@ type Service struct {
 	checked  map[string]checked // article ID -> last check against the source
 	inflight map[string]int     // article ID -> renders running
 	jobs     map[string]*job    // article ID @ content key -> render running
-	bg       sync.WaitGroup
+	slots    chan struct{}      // one per render running; nil: no limit
+	// Background work (renders, batches) counted under mu rather than in
+	// a WaitGroup: work may start while Wait waits, which a WaitGroup
+	// forbids once its count has reached zero.
+	background int
+	idle       chan struct{} // closed when background drops to zero
 }
 
 // checked remembers the manifest that matched the source at a given time.
@@ -60,13 +65,17 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Service{
+	s := &Service{
 		source: src, synth: syn, store: st, cfg: cfg, log: log, metrics: metrics,
 		now:      time.Now,
 		checked:  map[string]checked{},
 		inflight: map[string]int{},
 		jobs:     map[string]*job{},
 	}
+	if cfg.MaxRenders > 0 {
+		s.slots = make(chan struct{}, cfg.MaxRenders)
+	}
+	return s
 }
 
 // Ensure returns the manifest of an up-to-date render of the article,
@@ -164,7 +173,7 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 	}
 	s.metrics.misses.Inc()
 	detached := prev != nil && !opt.Wait
-	j, err := s.start(id, p, prev, fetch, opt.Progress, detached)
+	j, err := s.start(ctx, id, p, prev, fetch, opt.Progress, detached, opt.Wait)
 	if detached {
 		// Busy or not, listeners get the previous audio; a later request
 		// starts the new render.
@@ -230,15 +239,34 @@ func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
 	return b, nil
 }
 
-// Wait blocks until background renders finish or ctx ends.
+// Wait blocks until background work (renders, batches) is finished or
+// ctx ends.
 func (s *Service) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { s.bg.Wait(); close(done) }()
+	s.mu.Lock()
+	if s.background == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.idle == nil {
+		s.idle = make(chan struct{})
+	}
+	idle := s.idle
+	s.mu.Unlock()
 	select {
-	case <-done:
+	case <-idle:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+func (s *Service) busy(d int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.background += d
+	if s.background == 0 && s.idle != nil {
+		close(s.idle)
+		s.idle = nil
 	}
 }
 
@@ -271,9 +299,9 @@ func (s *Service) Go(id string, opt Options) {
 // Track runs fn in the background as part of the Service's work, so Wait
 // (at shutdown) waits for it too.
 func (s *Service) Track(fn func()) {
-	s.bg.Add(1)
+	s.busy(1)
 	go func() {
-		defer s.bg.Done()
+		defer s.busy(-1)
 		fn()
 	}()
 }

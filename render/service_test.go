@@ -358,23 +358,47 @@ func TestWaitCoversTrackedWork(t *testing.T) {
 
 func TestRenderLimit(t *testing.T) {
 	f := newFixture(t)
-	f.svc.cfg.MaxRenders = 1
+	cfg := f.svc.cfg
+	cfg.MaxRenders = 1
+	svc := New(f.src, f.syn, f.store, cfg, f.svc.log, nil)
 	f.syn.Delay = 50 * time.Millisecond
 	f.src.set("a2", "<p>Un autre article.</p>")
+	f.src.set("a3", "<p>Un troisième article.</p>")
 	ctx := context.Background()
-	_, st, err := f.svc.Listen(ctx, "a1")
+	_, st, err := svc.Listen(ctx, "a1")
 	if err != nil || st == nil {
 		t.Fatalf("first render: %v", err)
 	}
 	// The same article joins the running render; another one is refused.
-	if _, st2, err := f.svc.Listen(ctx, "a1"); err != nil || st2 != st {
+	if _, st2, err := svc.Listen(ctx, "a1"); err != nil || st2 != st {
 		t.Fatalf("joining the running render: %v", err)
 	}
-	if _, _, err := f.svc.Listen(ctx, "a2"); !errors.Is(err, ErrBusy) {
+	if _, _, err := svc.Listen(ctx, "a2"); !errors.Is(err, ErrBusy) {
 		t.Fatalf("second article while busy: %v, want ErrBusy", err)
 	}
-	io.ReadAll(st.Reader(ctx))
-	if _, err := f.svc.Ensure(ctx, "a2", Options{}); err != nil {
+	// A caller that waits anyway (a CMS hook) queues for the slot.
+	m, err := svc.Ensure(ctx, "a3", Options{Force: true, Wait: true})
+	if err != nil || m == nil {
+		t.Fatalf("queued render: %v", err)
+	}
+	if _, err := io.ReadAll(st.Reader(ctx)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Ensure(ctx, "a2", Options{}); err != nil {
 		t.Fatalf("after the first render ended: %v", err)
+	}
+	// A queued caller gives up when its context ends.
+	f.src.set("a4", "<p>Encore un article, assez long pour occuper le moteur un moment.</p>")
+	f.src.set("a5", "<p>Et un dernier.</p>")
+	if _, st, err = svc.Listen(ctx, "a4"); err != nil || st == nil {
+		t.Fatalf("render a4: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if _, err := svc.Ensure(short, "a5", Options{Force: true, Wait: true}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("queued past its deadline: %v", err)
+	}
+	if err := svc.Wait(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
