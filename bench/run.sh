@@ -226,7 +226,8 @@ if want memory; then
 	# they would in production; PCM, levelling and encoding are per render.
 	rm -rf "$W/memstore"
 	cp -a "$STORE" "$W/memstore"
-	start_ecouter "$PORT" "$W/memstore" ECOUTER_ARTICLES="dir:$W/long"
+	# Twenty at once on purpose: above the default render cap (twice the cores).
+	start_ecouter "$PORT" "$W/memstore" ECOUTER_ARTICLES="dir:$W/long" ECOUTER_MAX_RENDERS=20
 	idle=$(vm_mb "$EPID" VmRSS)
 	cpids=()
 	for i in $(seq -f '%02g' 1 20); do
