@@ -192,6 +192,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		EspeakSpeed:    l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
 		EspeakPitch:    l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
 		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
+		MaxRenders:     l.int("ECOUTER_MAX_RENDERS", 0, 0, 1000),
 		AllowedOrigins: l.list("ECOUTER_ALLOWED_ORIGINS"),
 		Feed: feed.Config{
 			Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),

@@ -440,3 +440,22 @@ func TestConfigLogHidesSecrets(t *testing.T) {
 		t.Errorf("start-up log does not say the key is set: %s", buf.String())
 	}
 }
+
+func TestConfigValues(t *testing.T) {
+	env := map[string]string{"ECOUTER_MAX_RENDERS": "7", "ECOUTER_WORKERS": "3", "ECOUTER_PAUSE_SENTENCE": "400ms", "ECOUTER_MP3_BITRATE": "96"}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := cfg.renderConfig()
+	if rc.MaxRenders != 7 || rc.Parallel != 3 || rc.Pauses.Sentence.Milliseconds() != 400 || rc.Encode.Bitrate != 96 {
+		t.Fatalf("render config from the environment: %+v", rc)
+	}
+	if cfg.Voice != "fr" {
+		t.Fatalf("default espeak voice %q", cfg.Voice)
+	}
+	env = map[string]string{"ECOUTER_SYNTH": "polly"}
+	if cfg, _ = LoadConfig(func(k string) string { return env[k] }); cfg.Voice != "Lea" || cfg.renderConfig().Parallel != 18 {
+		t.Fatalf("polly defaults: voice %q, parallel %d", cfg.Voice, cfg.renderConfig().Parallel)
+	}
+}
