@@ -67,11 +67,21 @@ func fileName(m *render.Manifest) string {
 	return name
 }
 
+// truncate keeps at most n runes of s, cutting between words when a word
+// boundary falls in the second half ("… la scène" never becomes "… la scè").
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n])
+	rs := []rune(s)
+	cut := n
+	for i := n; i > n/2; i-- {
+		if rs[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return string(rs[:cut])
 }
 
 // attachment is a Content-Disposition header for name.ext (RFC 6266):

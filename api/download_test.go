@@ -44,6 +44,10 @@ func TestFileNames(t *testing.T) {
 		{"Œufs   et\tcafé", "OEufs-et-cafe", "Œufs et café"},
 		{"???", "x", "x"},
 		{"Ωμέγα", "ecouter", "Ωμέγα"},
+		// Long titles are cut between words.
+		{"Vannes : Jazz en Remparts dévoile une 28e édition tournée vers les jeunes & la scène bretonne",
+			"Vannes-Jazz-en-Remparts-devoile-une-28e-edition-tournee-vers-les-jeunes-la",
+			"Vannes Jazz en Remparts dévoile une 28e édition tournée vers les jeunes & la"},
 	}
 	for _, c := range cases {
 		name := fileName(&render.Manifest{ID: "x", Title: c.title})
