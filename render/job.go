@@ -62,7 +62,6 @@ func (s *Service) start(ctx context.Context, id string, p prepared, prev *Manife
 
 	go func() {
 		defer s.busy(-1)
-		defer s.release()
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 		defer cancel()
 		m, err := s.runSafely(ctx, id, p, prev, progress, j.stream)
@@ -85,8 +84,9 @@ func (s *Service) start(ctx context.Context, id string, p prepared, prev *Manife
 			delete(s.inflight, id)
 		}
 		s.mu.Unlock()
-		// The file is stored and remembered before the stream ends, so
-		// whoever asks next gets the stored file.
+		// The slot is free, and the file stored and remembered, before the
+		// stream ends: whoever asks next gets the stored file or a new render.
+		s.release()
 		j.m, j.err = m, err
 		j.stream.finish(err)
 		close(j.done)
