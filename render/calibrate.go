@@ -24,33 +24,43 @@ import (
 // of later ones, so each article lands on the target as an MP3.
 const calibrationExcerpt = 30 * time.Second
 
+// calibration holds for one Service: one voice, encoder setting, pause set
+// and target (the store key of calibrationRecord names all four).
 type calibration struct {
 	mu   sync.Mutex
-	bias float64 // learned: target minus what the whole PCM measured
-	loss map[audio.EncodeOptions]float64
+	bias float64  // learned: target minus what the whole PCM measured
+	loss *float64 // the encoder's measured loss; nil until measured
 }
 
 // offset is what to add to the target when levelling sentences.
-func (c *calibration) offset(opt audio.EncodeOptions) float64 {
+func (c *calibration) offset() float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.bias + c.loss[opt]
+	return c.bias + c.encoderLossLocked()
 }
 
-func (c *calibration) encoderLoss(opt audio.EncodeOptions) float64 {
+func (c *calibration) encoderLoss() float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.loss[opt]
+	return c.encoderLossLocked()
+}
+
+func (c *calibration) encoderLossLocked() float64 {
+	if c.loss == nil {
+		return 0
+	}
+	return *c.loss
 }
 
 // observe records a finished render of seconds: its PCM measured got,
-// where target plus the encoder's loss was wanted; excerpt is its start.
+// where target plus the encoder's loss was wanted; excerpt is its start,
+// encoded with opt to measure the encoder's loss the first time.
 func (c *calibration) observe(excerpt audio.Clip, seconds float64, opt audio.EncodeOptions, target, got float64) error {
 	if math.IsInf(got, -1) || seconds < 5 {
 		return nil // too short to learn from
 	}
 	c.mu.Lock()
-	_, known := c.loss[opt]
+	known := c.loss != nil
 	c.mu.Unlock()
 	var loss float64
 	if !known {
@@ -63,15 +73,12 @@ func (c *calibration) observe(excerpt audio.Clip, seconds float64, opt audio.Enc
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loss == nil {
-		c.loss = map[audio.EncodeOptions]float64{}
-	}
-	if !known {
-		c.loss[opt] = loss
+		c.loss = &loss
 	}
 	// Correct by the whole error: the next article is most likely read by
 	// the same voice at the same pace. The bound keeps a freak article
 	// from pushing the next ones into the limiter.
-	miss := target + c.loss[opt] - got
+	miss := target + *c.loss - got
 	c.bias = max(-4, min(4, c.bias+miss))
 	return nil
 }
@@ -104,25 +111,24 @@ type calibrationRecord struct {
 	EncoderLoss *float64 `json:"encoder_loss_lu,omitempty"`
 }
 
-func (c *calibration) record(opt audio.EncodeOptions) calibrationRecord {
+func (c *calibration) record() calibrationRecord {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r := calibrationRecord{Bias: c.bias}
-	if l, ok := c.loss[opt]; ok {
+	if c.loss != nil {
+		l := *c.loss
 		r.EncoderLoss = &l
 	}
 	return r
 }
 
-func (c *calibration) restore(r calibrationRecord, opt audio.EncodeOptions) {
+func (c *calibration) restore(r calibrationRecord) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bias = max(-4, min(4, r.Bias))
 	if r.EncoderLoss != nil {
-		if c.loss == nil {
-			c.loss = map[audio.EncodeOptions]float64{}
-		}
-		c.loss[opt] = max(-1, min(2, *r.EncoderLoss))
+		l := max(-1, min(2, *r.EncoderLoss))
+		c.loss = &l
 	}
 }
 
@@ -150,14 +156,14 @@ func (s *Service) loadCalibration(ctx context.Context) {
 			s.log.Warn("read loudness calibration", "err", err)
 			return
 		}
-		s.calib.restore(r, s.cfg.Encode)
+		s.calib.restore(r)
 	})
 }
 
 // saveCalibration stores the calibration after a render; a failure costs
 // only accuracy on the next process's first render.
 func (s *Service) saveCalibration(ctx context.Context) {
-	b, err := json.Marshal(s.calib.record(s.cfg.Encode))
+	b, err := json.Marshal(s.calib.record())
 	if err == nil {
 		err = s.store.Put(ctx, s.calibrationKey(), bytes.NewReader(b))
 	}

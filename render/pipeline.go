@@ -59,7 +59,7 @@ func (s *Service) run(ctx context.Context, id string, p prepared, prev *Manifest
 	parent := ctx
 	ctx, cancel := context.WithCancel(synth.WithUsage(ctx, &usage))
 	s.loadCalibration(ctx)
-	target := s.cfg.TargetLUFS + s.calib.offset(s.cfg.Encode)
+	target := s.cfg.TargetLUFS + s.calib.offset()
 
 	// Sentences are prepared in parallel but at most a window ahead of the
 	// encoder, so a long article is never held whole in memory.
@@ -278,7 +278,7 @@ func (s *Service) confirmLoudness(enc *encoding, levels []audio.NormalizeResult)
 	if err := s.calib.observe(excerpt, enc.seconds(), s.cfg.Encode, s.cfg.TargetLUFS, out.OutputLUFS); err != nil {
 		s.log.Warn("loudness calibration", "err", err)
 	}
-	out.MP3LUFS = out.OutputLUFS - s.calib.encoderLoss(s.cfg.Encode)
+	out.MP3LUFS = out.OutputLUFS - s.calib.encoderLoss()
 	return out
 }
 
