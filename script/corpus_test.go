@@ -1,6 +1,7 @@
 package script
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,9 +9,12 @@ import (
 )
 
 // corpusPath returns the path of a shared corpus file, found from the module
-// root (the directory holding go.mod) as ../shared/corpora/name. It fails the
-// test when the file is missing: a score that silently measures nothing is
-// worse than a red test.
+// root (the directory holding go.mod) as ../shared/corpora/name.
+//
+// The corpora are not part of the repository, so a fresh clone has none: there
+// the test says so and is skipped, and the rest of the suite still runs. Under
+// CI (the CI variable set, as .ci/run does) a missing corpus fails the test: a
+// score that silently measures nothing in CI is worse than a red test.
 func corpusPath(tb testing.TB, name string) string {
 	tb.Helper()
 	dir, err := os.Getwd()
@@ -29,7 +33,11 @@ func corpusPath(tb testing.TB, name string) string {
 	}
 	p := filepath.Join(dir, "..", "shared", "corpora", name)
 	if _, err := os.Stat(p); err != nil {
-		tb.Fatalf("corpus %s is missing (expected at %s, from the module root ../shared/corpora): %v", name, p, err)
+		msg := fmt.Sprintf("corpus %s is missing (expected at %s, from the module root ../shared/corpora): %v", name, p, err)
+		if os.Getenv("CI") != "" {
+			tb.Fatal(msg + "; CI is set, so the corpora must be present")
+		}
+		tb.Skip(msg + "; skipped outside CI")
 	}
 	return p
 }
