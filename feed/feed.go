@@ -40,7 +40,7 @@ func (c Config) WithDefaults() Config {
 		c.Title = DefaultTitle
 	}
 	if c.Description == "" {
-		c.Description = "Les articles de " + c.Title + ", à écouter."
+		c.Description = "Les articles " + ofName(c.Title) + ", à écouter."
 	}
 	if c.Author == "" {
 		c.Author = c.Title

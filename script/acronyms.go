@@ -32,30 +32,87 @@ var asWords = setOf(
 	"SMIC", "SMUR", "UEFA", "UNEDIC", "UNESCO", "UNICEF", "URSSAF", "ZAD",
 )
 
-// maxGuessed is the longest unknown acronym spelled because it has no
-// vowel ("PCF", "BFMTV"): such a word cannot be read as one.
-const maxGuessed = 5
+// maxGuessed is the longest unknown acronym spelled because it cannot be
+// read as a word ("ANSM", "DGCCRF"); longer runs of capitals are headline
+// words or codes, left to the engine.
+const maxGuessed = 8
 
-// expandAcronym spells or lower-cases all-capital words of two letters or
-// more as the lists say; unknown ones are spelled only when they have no
-// vowel, Roman numerals are left alone, and everything else is left to the
-// engine.
+// expandAcronym spells or reads as a word all-capital words of two letters
+// or more: the lists first, then, for the rest, by their shape: one that
+// French syllables can make ("UNEF", "CESE", "AFNOR") is read as a word,
+// others ("OFB", "ANSM", "FNSEA") are spelled, and two letters are always
+// spelled ("OM", "AS Monaco"). Roman numerals are left alone. A word in
+// mixed case that ends in capitals ("OpenAI", "ChatGPT") has that end read
+// the same way. The site lexicon, applied last, can still change any of it.
 func expandAcronym(b *strings.Builder, toks []token, i int) int {
 	t := toks[i]
-	if t.kind != tokWord || utf8.RuneCountInString(t.s) < 2 || strings.IndexFunc(t.s, notUpper) >= 0 {
+	if t.kind != tokWord || utf8.RuneCountInString(t.s) < 2 {
 		return 0
 	}
-	_, roman := parseRoman(t.s)
-	switch {
-	case asWords[t.s]:
-		r, size := utf8.DecodeRuneInString(t.s)
-		emit(b, string(r)+strings.ToLower(t.s[size:]), at(toks, i+1))
-	case spelled[t.s] || !roman && utf8.RuneCountInString(t.s) <= maxGuessed && !strings.ContainsAny(t.s, "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ"):
-		emit(b, strings.Join(strings.Split(t.s, ""), " "), at(toks, i+1))
-	default:
+	if strings.IndexFunc(t.s, notUpper) >= 0 {
+		return expandCapitalTail(b, toks, i)
+	}
+	if _, roman := parseRoman(t.s); roman && !spelled[t.s] && !asWords[t.s] {
 		return 0
 	}
+	if !asWords[t.s] && !spelled[t.s] && (allCapitals(at(toks, i-2)) && at(toks, i-1).kind == tokSpace ||
+		allCapitals(at(toks, i+2)) && at(toks, i+1).kind == tokSpace) {
+		return 0 // "LE GOUVERNEMENT CHUTE": a headline in capitals, not acronyms
+	}
+	w, ok := acronymWords(t.s)
+	if !ok {
+		return 0
+	}
+	emit(b, w, at(toks, i+1))
 	return 1
 }
+
+func allCapitals(t token) bool {
+	return t.kind == tokWord && utf8.RuneCountInString(t.s) >= 2 && strings.IndexFunc(t.s, notUpper) < 0
+}
+
+// acronymWords is how an all-capital word is read, or false to leave it.
+func acronymWords(s string) (string, bool) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case asWords[s]:
+		return asWord(s), true
+	case spelled[s]:
+		return spell(s), true
+	case n > maxGuessed:
+		return "", false
+	case n > 2 && readable(s):
+		return asWord(s), true
+	}
+	return spell(s), true
+}
+
+// expandCapitalTail reads the capitals that end a capitalised word in mixed
+// case as an acronym: "OpenAI" is "Open A I". "macOS" and "iPhone", which
+// start in lower case, are brand names left to the engine.
+func expandCapitalTail(b *strings.Builder, toks []token, i int) int {
+	s := toks[i].s
+	rs := []rune(s)
+	k := len(rs)
+	for k > 0 && unicode.IsUpper(rs[k-1]) {
+		k--
+	}
+	if k == len(rs) || len(rs)-k < 2 || !unicode.IsUpper(rs[0]) || !unicode.IsLower(rs[k-1]) {
+		return 0
+	}
+	tail, ok := acronymWords(string(rs[k:]))
+	if !ok {
+		return 0
+	}
+	emit(b, string(rs[:k])+" "+tail, at(toks, i+1))
+	return 1
+}
+
+func asWord(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(r) + strings.ToLower(s[size:])
+}
+
+func spell(s string) string { return strings.Join(strings.Split(s, ""), " ") }
 
 func notUpper(r rune) bool { return !unicode.IsUpper(r) }

@@ -57,6 +57,10 @@ func FuzzSpeak(f *testing.F) {
 		"M. Dupont, 12 % à 9h15", "1 200 € et 3,50 €", "le XVIIe siècle, Louis XIV", "14/07/2025",
 		"https://www.exemple.fr/a?b", "a@b.fr", "−5 °C", "2 M€", "A380 COVID-19", "1.200.000", "0h05",
 		"12345678901234567890", "😀 ★ →", "1,5 k€", "2025-07-14", "n°7", "EDF et l'OTAN",
+		// issue 12's forms
+		"M. le maire", "Mᵐᵉ la maire, Nᵒˢ 3", "3 000 €/m²", "120 hab./km²", "25 µg/m³", "3 x 4 m",
+		"15h-18h", "les 3-4-5 octobre", "les 17/18 juin", "03.04.2025", "le 3.04", "3 avr. 2025",
+		"les années 80", "3.5 %", "2 1/2", "1/8e de finale", "l'OFB", "qu'OpenAI", "No. 5",
 	} {
 		f.Add(s)
 	}

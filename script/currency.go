@@ -36,7 +36,7 @@ func expandCurrency(b *strings.Builder, toks []token, i int, a amount) int {
 	if n == 0 {
 		return 0
 	}
-	w, end := perWord(moneyWords(a, mult, currencies[key]), toks, j+n)
+	w, end := perWord(moneyWords(a, mult, currencies[key]), toks, j+n, true)
 	emit(b, w, at(toks, end))
 	return end - i
 }

@@ -54,6 +54,23 @@ func TestEspeakPhonemes(t *testing.T) {
 		{"le TGV", "le té jé vé", false},
 		{"le PSG", "le pé èss jé", false},
 		{"la CGT", "la cé jé té", false},
+		// The forms of issue 12, news copy's everyday cases.
+		{"M. le maire", "monsieur le maire", true},
+		{"Mme la sénatrice", "madame la sénatrice", false},
+		{"Mᵐᵉ Dupont", "madame Dupont", true},
+		{"le prix du m²", "le prix du mètre carré", true},
+		{"120 hab./km²", "cent vingt habitants par kilomètre carré", true},
+		{"3 000 €/m²", "trois mille euros le mètre carré", true},
+		{"25 µg/m³", "vingt cinq microgrammes par mètre cube", true},
+		{"15h-18h", "quinze heures à 18 heures", true},
+		{"les 17/18 juin", "les 17 et 18 juin", true},
+		{"02.03.2003", "le deux mars deux mille trois", true},
+		{"3 avr. 2025", "trois avril deux mille vingt cinq", true},
+		{"3/4 des électeurs", "trois quarts des électeurs", true},
+		{"2 1/2", "deux et demi", true},
+		{"l'OFB", "l'o èf bé", false},
+		{"l'ANSM", "l'a èn èss èm", true},
+		{"3 x 4 m", "trois sur quatre mètres", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -13,10 +13,6 @@ var smallNumbers = [...]string{
 
 var tensWords = [...]string{2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 
-// maxCardinal bounds the numbers read as a whole; longer digit runs (account
-// numbers, identifiers) are read digit by digit.
-const maxCardinal = 999_999_999_999_999
-
 // below100 reads 0 < n < 100. final says nothing of the number follows, so
 // that "quatre-vingts" keeps its s.
 func below100(n int, final bool) string {
@@ -74,7 +70,8 @@ var scales = []struct {
 }
 
 // cardinal reads n in words: cardinal(1998) = "mille neuf cent
-// quatre-vingt-dix-huit". n must not exceed maxCardinal.
+// quatre-vingt-dix-huit". n has at most 15 digits: longer digit runs
+// (account numbers, identifiers) are read digit by digit by integerWords.
 func cardinal(n uint64) string {
 	if n == 0 {
 		return "zéro"

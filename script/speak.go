@@ -36,9 +36,10 @@ func Speak(text string) string {
 // rules are tried in order at each token; the first that matches writes the
 // spoken form and says how many tokens it consumed.
 var rules = []func(b *strings.Builder, toks []token, i int) int{
-	expandTitle, expandNumero, expandDate, expandNumber, expandCurrencyFirst,
-	expandRoman, expandAcronym, expandSpeed, expandEtc, expandEllipsis,
-	expandDash, expandSlash, expandSymbol,
+	expandTitle, expandNumero, expandDayList, expandDate, expandFraction, expandNumber,
+	expandCurrencyFirst, expandMonthAbbrev,
+	expandRoman, expandAcronym, expandSpeed, expandUnitAlone, expandEtc, expandEllipsis,
+	expandTimes, expandDash, expandSlash, expandSymbol,
 }
 
 func speakAt(b *strings.Builder, toks []token, i int) int {

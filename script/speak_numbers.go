@@ -11,6 +11,10 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 	if a.n == 0 {
 		return 0
 	}
+	if len(a.version) == 1 && quantityAt(toks, skipSpace(toks, i+a.n)) {
+		// "3.5 %", "1.5 km": a decimal written the English way.
+		a.frac, a.version = a.version[0], nil
+	}
 	for _, rule := range []func(*strings.Builder, []token, int, amount) int{
 		expandTime, expandOrdinal, expandCurrency, expandUnit,
 	} {
@@ -19,8 +23,12 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 		}
 	}
 	w := a.words()
-	if n, ok := a.whole(); ok && n == 1 && at(toks, i+1).kind == tokSpace && isMonth(at(toks, i+2).s) {
+	n, whole := a.whole()
+	if whole && n == 1 && at(toks, i+1).kind == tokSpace && monthAt(toks, i+2) {
 		w = "premier" // "le 1 mai"
+	}
+	if whole && n == 80 && at(toks, i-1).kind == tokSpace && strings.EqualFold(at(toks, i-2).s, "années") {
+		w = "quatre-vingt" // "les années 80", a decade, not a count
 	}
 	emit(b, w, at(toks, i+a.n))
 	return a.n
@@ -38,6 +46,8 @@ func expandDash(b *strings.Builder, toks []token, i int) int {
 	switch {
 	case prev.kind == tokNumber && next.kind == tokNumber && t.s != "—":
 		b.WriteString(" à ")
+	case unitAfterNumber(toks, i-1) && next.kind == tokNumber && t.s != "—":
+		b.WriteString(" à ") // "15h-18h", "5 km-10 km"
 	case prev.kind == tokNumber && next.kind == tokWord, prev.kind == tokWord && next.kind == tokNumber:
 		b.WriteString(" ")
 	case t.s == "−":
@@ -58,4 +68,26 @@ func expandSlash(b *strings.Builder, toks []token, i int) int {
 	}
 	b.WriteString(" sur ")
 	return 1
+}
+
+// unitAfterNumber reports whether toks[k] is a unit symbol written after a
+// number: the "h" of "15h" or of "15 h".
+func unitAfterNumber(toks []token, k int) bool {
+	if _, ok := units[at(toks, k).s]; !ok || at(toks, k).kind != tokWord {
+		return false
+	}
+	return at(toks, k-1).kind == tokNumber || at(toks, k-1).kind == tokSpace && at(toks, k-2).kind == tokNumber
+}
+
+// quantityAt reports whether what starts at toks[k] makes the number before
+// it a quantity: a percent sign, a unit or a currency.
+func quantityAt(toks []token, k int) bool {
+	if t := at(toks, k); t.is(tokOther, "%") || t.is(tokOther, "‰") {
+		return true
+	}
+	if _, n := matchKey(units, toks, k); n > 0 {
+		return true
+	}
+	_, n := matchKey(currencies, toks, k)
+	return n > 0
 }

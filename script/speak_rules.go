@@ -5,14 +5,22 @@ import "strings"
 // Each rule looks at toks[i] (and around it), and when it applies writes the
 // spoken form to b and returns how many tokens it consumed; otherwise 0.
 
-// titleWords spells out titles; they apply only before a capitalised name
-// ("M. Macron", "Mme Dupont", "St-Étienne"), so "Me" or "St" elsewhere stay.
+// titleWords spells out titles. They apply before a capitalised name ("M.
+// Macron", "Mme Dupont", "St-Étienne"), and those that are never words
+// also before a lower-case one ("M. le maire", "Mme la sénatrice", "MM. les
+// députés"); "Me" and "St" are read so only before a name, as "Me voilà"
+// is French.
 var titleWords = map[string]string{
 	"M": "monsieur", "MM": "messieurs", "Mme": "madame", "Mmes": "mesdames",
 	"Mlle": "mademoiselle", "Mlles": "mesdemoiselles", "Dr": "docteur",
 	"Pr": "professeur", "Me": "maître", "Mgr": "monseigneur",
 	"St": "saint", "Ste": "sainte",
 }
+
+var determiners = setOf("les", "des", "ces", "deux", "trois", "quelques", "plusieurs")
+
+// titlesOnlyBeforeNames are the titles that are also words or initials.
+var titlesOnlyBeforeNames = setOf("Me", "St", "Ste")
 
 func expandTitle(b *strings.Builder, toks []token, i int) int {
 	word, ok := titleWords[toks[i].s]
@@ -26,21 +34,34 @@ func expandTitle(b *strings.Builder, toks []token, i int) int {
 		j++
 	}
 	saintOf := (toks[i].s == "St" || toks[i].s == "Ste") && at(toks, j).is(tokOther, "-") && at(toks, j+1).kind == tokWord
-	beforeName := at(toks, j).kind == tokSpace && at(toks, j+1).capitalised()
-	if (toks[i].s == "M" && !dot) || !(saintOf || beforeName) {
+	next := at(toks, j+1)
+	beforeName := at(toks, j).kind == tokSpace && next.capitalised()
+	// After a determiner the abbreviation is a noun ("les Mmes sont là").
+	beforeWord := at(toks, j).kind == tokSpace && next.kind == tokWord && !titlesOnlyBeforeNames[toks[i].s] &&
+		!determiners[strings.ToLower(at(toks, i-2).s)]
+	if (toks[i].s == "M" && !dot) || !(saintOf || beforeName || beforeWord) {
 		return 0
 	}
 	b.WriteString(word)
 	return j - i
 }
 
-// expandNumero reads "n°", "N°" and "nº" (with an ordinal indicator) as numéro.
+// expandNumero reads "n°", "N°", "nº" (with an ordinal indicator), and "No"
+// or "No." before a number, as numéro.
 func expandNumero(b *strings.Builder, toks []token, i int) int {
 	t, n := toks[i], 0
 	switch {
 	case t.kind == tokWord && (t.s == "nº" || t.s == "Nº"):
 		n = 1
+	case t.kind == tokWord && (t.s == "nºs" || t.s == "Nºs"):
+		b.WriteString("numéros ")
+		return 1
 	case t.kind == tokWord && (t.s == "n" || t.s == "N") && at(toks, i+1).is(tokOther, "°"):
+		n = 2
+	case t.kind == tokWord && (t.s == "No" || t.s == "no") && at(toks, i+1).kind == tokSpace && at(toks, i+2).kind == tokNumber:
+		n = 1 // "N<sup>o</sup> 5" once its markup is gone
+	case t.kind == tokWord && (t.s == "No" || t.s == "no") && at(toks, i+1).is(tokOther, ".") &&
+		at(toks, i+2).kind == tokSpace && at(toks, i+3).kind == tokNumber:
 		n = 2
 	default:
 		return 0

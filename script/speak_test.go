@@ -11,30 +11,62 @@ import (
 // TestSpeak runs the golden cases of testdata/speak_cases.tsv: the input, a
 // tab, the expected spoken form.
 func TestSpeak(t *testing.T) {
-	b, err := os.ReadFile("testdata/speak_cases.tsv")
+	if n := len(runSpeakCases(t, "testdata/speak_cases.tsv")); n < 150 {
+		t.Errorf("only %d cases in testdata/speak_cases.tsv, want at least 150", n)
+	}
+}
+
+// TestSpeakNews runs the second golden table, the forms newsroom copy is
+// full of, and checks that it covers every kind with enough cases to mean
+// something.
+func TestSpeakNews(t *testing.T) {
+	kinds := runSpeakCases(t, "testdata/speak_news_cases.tsv")
+	perKind := map[string]int{}
+	for _, k := range kinds {
+		perKind[k]++
+	}
+	if len(kinds) < 150 {
+		t.Errorf("only %d cases in testdata/speak_news_cases.tsv, want at least 150", len(kinds))
+	}
+	for _, k := range []string{"titles", "units", "ranges", "dates", "fractions", "acronyms"} {
+		if perKind[k] < 15 {
+			t.Errorf("kind %q has %d cases, want at least 15", k, perKind[k])
+		}
+	}
+	t.Logf("cases by kind: %v", perKind)
+}
+
+// runSpeakCases runs the cases of a golden file as subtests and returns the
+// kind of each (the last "## kind" line above it).
+func runSpeakCases(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("read cases: %v", err)
 	}
-	n := 0
+	var kinds []string
+	kind := ""
 	for k, line := range strings.Split(string(b), "\n") {
+		if name, ok := strings.CutPrefix(line, "## "); ok {
+			kind = strings.TrimSpace(name)
+			continue
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		in, want, ok := strings.Cut(line, "\t")
 		if !ok || strings.Contains(want, "\t") {
-			t.Fatalf("speak_cases.tsv line %d: want input, one tab, expected form", k+1)
+			t.Fatalf("%s line %d: want input, one tab, expected form", path, k+1)
 		}
 		in, want = unescapeCase(in), unescapeCase(want)
-		n++
+		kinds = append(kinds, kind)
 		t.Run(in, func(t *testing.T) {
 			if got := Speak(in); got != want {
 				t.Errorf("Speak(%q)\n got %q\nwant %q", in, got, want)
 			}
 		})
 	}
-	if n < 150 {
-		t.Errorf("only %d cases in testdata/speak_cases.tsv, want at least 150", n)
-	}
+	return kinds
 }
 
 // TestSpeakDeterministic guards against map iteration order leaking in.

@@ -108,6 +108,8 @@ func (sc scanner) abbreviation(start, i, next int) bool {
 	case isDigits(tok):
 		// "1. Introduction" is a list number; "il en a vu 3. Le" ends.
 		return ts == start && raw == tok && len(tok) <= 3
+	case len([]rune(tok)) == 1 && unitAfter(tok, sc.wordBefore(ts)):
+		return false // "vers 8 h. La suite": a unit, not an initial
 	case len([]rune(tok)) == 1:
 		return unicode.IsLetter([]rune(tok)[0]) // initial "A. Dupont", "p. 3"
 	case isInitials(tok):
@@ -118,6 +120,16 @@ func (sc scanner) abbreviation(start, i, next int) bool {
 		return unicode.IsDigit(rs[next])
 	}
 	return false
+}
+
+// unitAfter reports whether a one-letter tok is the symbol of a unit after
+// the number word ("2 m", "3 j", "8 h"). Capitals are left out: after a
+// number they are initials ("en 1995 J. Chirac").
+func unitAfter(tok, word string) bool {
+	r, _ := utf8.DecodeRuneInString(tok)
+	last, _ := utf8.DecodeLastRuneInString(word)
+	_, unit := units[tok]
+	return unit && unicode.IsLower(r) && unicode.IsDigit(last)
 }
 
 // wordBefore returns the whitespace-delimited word that ends before i.

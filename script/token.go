@@ -24,11 +24,23 @@ type token struct {
 // apostrophes are the typographic forms spoken as a plain apostrophe.
 var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'")
 
+// superscriptLetters are the modifier letters typographers use for the
+// abbreviations of titles and ordinals ("Mᵐᵉ", "Mˡˡᵉ", "Dʳ", "1ᵉʳ", "XIXᵉ"),
+// folded to plain letters so that one rule reads both forms. A superscript
+// o is the ordinal indicator of "Nᵒ", which the numéro rule knows as "Nº".
+var superscriptLetters = map[rune]rune{
+	'ᵃ': 'a', 'ᵇ': 'b', 'ᶜ': 'c', 'ᵈ': 'd', 'ᵉ': 'e', 'ᶠ': 'f', 'ᵍ': 'g', 'ʰ': 'h',
+	'ⁱ': 'i', 'ʲ': 'j', 'ᵏ': 'k', 'ˡ': 'l', 'ᵐ': 'm', 'ⁿ': 'n', 'ᵒ': 'º', 'ᵖ': 'p',
+	'ʳ': 'r', 'ˢ': 's', 'ᵗ': 't', 'ᵘ': 'u', 'ᵛ': 'v', 'ʷ': 'w', 'ˣ': 'x', 'ʸ': 'y',
+	'ᶻ': 'z', 'ª': 'a',
+}
+
 // tokenize cuts text into words, numbers, spaces and single other runes.
 // Because a word is a whole run of letters, a rule matching "Mme" can never
 // match inside "Mmes" or a rule matching "h" inside "heure". Invisible format
 // characters (soft hyphen, zero-width space), emoji variation selectors and
-// control characters are dropped; digits of other scripts become ASCII.
+// control characters are dropped; digits of other scripts become ASCII and
+// superscript letters plain ones.
 func tokenize(text string) []token {
 	var toks []token
 	var cur strings.Builder
@@ -43,6 +55,9 @@ func tokenize(text string) []token {
 		k := kindOf(r)
 		if k == tokNumber && r > '9' {
 			r = asciiDigit(r)
+		}
+		if plain, ok := superscriptLetters[r]; ok {
+			r = plain
 		}
 		switch {
 		case invisible(r):
