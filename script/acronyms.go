@@ -83,9 +83,16 @@ func acronymWords(s string) (string, bool) {
 		return "", false
 	case n > 2 && readable(s):
 		return asWord(s), true
+	case n == 2 && emphasisWords[s]:
+		return "", false // "être traditionaliste ET moderne": a word stressed
 	}
 	return spell(s), true
 }
+
+// emphasisWords are the two-letter French words that are written in capitals
+// for emphasis, never acronyms.
+var emphasisWords = setOf("ET", "OU", "OÙ", "LA", "LE", "UN", "EN", "DE", "DU", "IL", "ON", "NE", "SE", "CE",
+	"SA", "SI", "NI", "JE", "TU", "MA", "TA", "AU", "ÇA", "NU", "MI", "DO", "RE")
 
 // expandCapitalTail reads the capitals that end a capitalised word in mixed
 // case as an acronym: "OpenAI" is "Open A I". "macOS" and "iPhone", which

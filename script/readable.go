@@ -6,11 +6,12 @@ import "strings"
 // it must be made of syllables, each a vowel group with the consonants that
 // French lets stand around one. Three letters pass only as consonant-vowel-
 // consonant or vowel-consonant-vowel ("ZAD", "ENA"); other shapes of three
-// are spelled, as French speakers do ("BEA", "OFB", "UFC"). s is in capitals.
+// are spelled, as French speakers do ("BEA", "OFB", "UFC"); three vowels are
+// a word ("OUI"). s is in capitals.
 func readable(s string) bool {
 	groups := shape(s)
 	if len([]rune(s)) == 3 {
-		return groups == "CVC" || groups == "VCV"
+		return groups == "CVC" || groups == "VCV" || groups == "V" // "ZAD", "ENA", "OUI"
 	}
 	clusters := strings.FieldsFunc(s, isCapitalVowel)
 	vowels := strings.FieldsFunc(s, func(r rune) bool { return !isCapitalVowel(r) })
@@ -67,7 +68,8 @@ var onsets = setOf("BL", "BR", "CH", "CL", "CR", "CN", "DR", "FL", "FR", "GL", "
 
 // codas are the consonant pairs a French word may end with ("INSERM").
 var codas = setOf("CK", "CT", "FT", "LC", "LF", "LM", "LP", "LT", "NC", "ND", "NG", "NK", "NS", "NT",
-	"PS", "PT", "RB", "RC", "RD", "RF", "RG", "RK", "RM", "RN", "RP", "RS", "RT", "SC", "SK", "SP", "ST")
+	"PS", "PT", "RB", "RC", "RD", "RF", "RG", "RK", "RM", "RN", "RP", "RS", "RT", "SC", "SK", "SP", "ST",
+	"FF", "LL", "SS", "TT") // "GATT"
 
 func onset(c string) bool { return len(c) == 1 || onsets[c] }
 
