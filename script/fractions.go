@@ -33,6 +33,10 @@ func expandFraction(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	w := fractionName(n, d)
+	prevWord := ""
+	if at(toks, i-1).kind == tokSpace {
+		prevWord = strings.ToLower(at(toks, i-2).s)
+	}
 	switch mixed := at(toks, i-1).kind == tokSpace && at(toks, i-2).kind == tokNumber && len(at(toks, i-2).s) <= 3 &&
 		!opensDecimal(at(toks, i-3)); {
 	case mixed && d == 2:
@@ -41,18 +45,26 @@ func expandFraction(b *strings.Builder, toks []token, i int) int {
 		w = "et quart"
 	case mixed:
 		w = "et " + w
-	case n == 1 && d == 2 && ofAfter(toks, end) && !singularDeterminers[strings.ToLower(at(toks, i-2).s)]:
+	case n == 1 && d == 2 && ofAfter(toks, end) && !singularDeterminers[prevWord] && !pluralDeterminers[prevWord]:
 		w = "la moitié"
 	case n == 1 && d == 2 && at(toks, end).kind == tokSpace && strings.HasPrefix(at(toks, end+1).s, "final"):
 		b.WriteString("demi-") // "1/2 finale": une demi-finale
 		return end + 1 - i
+	case n == 1 && singularDeterminers[prevWord]:
+		w = strings.TrimPrefix(w, "un ") // "le 1/4 de finale": le quart
+	case n == 1 && pluralDeterminers[prevWord]:
+		w = strings.TrimSuffix(strings.TrimPrefix(w, "un "), "s") + "s" // "les 1/8e de finale": les huitièmes
 	}
 	emit(b, w, at(toks, end))
 	return end - i
 }
 
-// singularDeterminers before "1/2" make it a noun already: "une 1/2 des".
-var singularDeterminers = setOf("la", "le", "une", "un", "sa", "leur")
+// Determiners before a fraction make it a noun already: "le 1/4 de
+// finale" is "le quart de finale", "les 1/8e" "les huitièmes".
+var (
+	singularDeterminers = setOf("la", "le", "du", "au", "ce", "une", "un", "sa", "son", "leur")
+	pluralDeterminers   = setOf("les", "des", "aux", "ces", "leurs")
+)
 
 // fractionName reads n/d in words: "un demi", "deux tiers", "trois quarts",
 // "cinq huitièmes".

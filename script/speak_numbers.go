@@ -85,9 +85,14 @@ func quantityAt(toks []token, k int) bool {
 	if t := at(toks, k); t.is(tokOther, "%") || t.is(tokOther, "‰") {
 		return true
 	}
-	if _, n := matchKey(units, toks, k); n > 0 {
+	if _, n := matchKey(units, toks, k); n > 0 || measureWords[strings.ToLower(at(toks, k).s)] {
 		return true
 	}
 	_, n := matchKey(currencies, toks, k)
 	return n > 0
 }
+
+// measureWords are nouns of quantities and lengths written out: "0.3
+// point", "1.5 million", "12 x 8 mètres".
+var measureWords = setOf("point", "points", "million", "millions", "milliard", "milliards",
+	"mètre", "mètres", "centimètre", "centimètres", "millimètre", "millimètres", "kilomètre", "kilomètres")

@@ -249,7 +249,7 @@ func expandTimes(b *strings.Builder, toks []token, i int) int {
 			break
 		}
 		next := skipSpace(toks, k+a.n)
-		if _, n := matchKey(units, toks, next); n > 0 {
+		if _, n := matchKey(units, toks, next); n > 0 || measureWords[strings.ToLower(at(toks, next).s)] {
 			word = " sur "
 			break
 		}
