@@ -261,6 +261,11 @@ fi
 # --- Go micro-benchmarks ---------------------------------------------------------------
 if want gobench; then
 	say "Go micro-benchmarks (-count 3)"
+	if [ ! -d ../shared/corpora ]; then
+		# A fresh clone has no corpora: the script benchmarks skip themselves.
+		say "../shared/corpora is missing: the script benchmarks are skipped"
+		note "The sentence-splitting and spoken-form benchmarks were skipped: \`../shared/corpora\` is missing in this checkout."
+	fi
 	"$GO" test -run '^$' -bench . -count 3 ./audio/ ./synth/espeak/ ./script/ >"$W/gobench.txt" 2>&1
 	if ! (cd "$W" && timeout 300 "$GO" run "$BENCHSTAT" gobench.txt >benchstat.txt 2>/dev/null); then
 		# No benchstat (offline): the median of each benchmark's metrics.
