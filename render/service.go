@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"path"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -41,17 +40,10 @@ type Service struct {
 	calibOnce sync.Once
 
 	ensures singleflight.Group // one fetch-and-check per article at a time
+	sched   Scheduler
 
-	mu       sync.Mutex
-	checked  map[string]checked // article ID -> last check against the source
-	inflight map[string]int     // article ID -> renders running
-	jobs     map[string]*job    // article ID @ content key -> render running
-	slots    chan struct{}      // one per render running; nil: no limit
-	// Background work (renders, batches) counted under mu rather than in
-	// a WaitGroup: work may start while Wait waits, which a WaitGroup
-	// forbids once its count has reached zero.
-	background int
-	idle       chan struct{} // closed when background drops to zero
+	mu      sync.Mutex
+	checked map[string]checked // article ID -> last check against the source
 }
 
 // checked remembers the manifest that matched the source at a given time.
@@ -65,17 +57,12 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	s := &Service{
+	return &Service{
 		source: src, synth: syn, store: st, cfg: cfg, log: log, metrics: metrics,
-		now:      time.Now,
-		checked:  map[string]checked{},
-		inflight: map[string]int{},
-		jobs:     map[string]*job{},
+		now:     time.Now,
+		checked: map[string]checked{},
+		sched:   NewLocal(cfg.MaxRenders, log),
 	}
-	if cfg.MaxRenders > 0 {
-		s.slots = make(chan struct{}, cfg.MaxRenders)
-	}
-	return s
 }
 
 // Ensure returns the manifest of an up-to-date render of the article,
@@ -88,7 +75,7 @@ func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest
 		return nil, err
 	}
 	if r.job != nil {
-		return r.job.wait(ctx)
+		return r.job.Wait(ctx)
 	}
 	return r.m, nil
 }
@@ -102,7 +89,7 @@ func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, er
 		return nil, nil, err
 	}
 	if r.job != nil {
-		return nil, r.job.stream, nil
+		return nil, r.job.Stream(), nil
 	}
 	return r.m, nil, nil
 }
@@ -110,7 +97,7 @@ func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, er
 // outcome is what a check found: a render to serve, or one running.
 type outcome struct {
 	m   *Manifest
-	job *job
+	job *Job
 }
 
 // check finds or starts the render that answers a request for the article.
@@ -172,9 +159,11 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{m: prev}, nil
 	}
 	s.metrics.misses.Inc()
-	detached := prev != nil && !opt.Wait
-	j, err := s.start(ctx, id, p, prev, fetch, opt.Progress, detached, opt.Wait)
-	if detached {
+	req := s.request(id, p, prev, fetch, opt.Progress)
+	req.Queue = opt.Wait
+	req.Detached = prev != nil && !opt.Wait
+	j, err := s.sched.Start(ctx, req)
+	if req.Detached {
 		// Busy or not, listeners get the previous audio; a later request
 		// starts the new render.
 		return outcome{m: prev}, nil
@@ -224,11 +213,7 @@ func (s *Service) Article(ctx context.Context, id string) (*article.Article, err
 }
 
 // Rendering reports whether a render of the article is running.
-func (s *Service) Rendering(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inflight[id] > 0
-}
+func (s *Service) Rendering(id string) bool { return s.sched.Rendering(id) }
 
 // Open opens a render's MP3.
 func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
@@ -241,34 +226,7 @@ func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
 
 // Wait blocks until background work (renders, batches) is finished or
 // ctx ends.
-func (s *Service) Wait(ctx context.Context) error {
-	s.mu.Lock()
-	if s.background == 0 {
-		s.mu.Unlock()
-		return nil
-	}
-	if s.idle == nil {
-		s.idle = make(chan struct{})
-	}
-	idle := s.idle
-	s.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (s *Service) busy(d int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.background += d
-	if s.background == 0 && s.idle != nil {
-		close(s.idle)
-		s.idle = nil
-	}
-}
+func (s *Service) Wait(ctx context.Context) error { return s.sched.Wait(ctx) }
 
 func (s *Service) fresh(id string) *Manifest {
 	s.mu.Lock()
@@ -298,23 +256,7 @@ func (s *Service) Go(id string, opt Options) {
 
 // Track runs fn in the background as part of the Service's work, so Wait
 // (at shutdown) waits for it too.
-func (s *Service) Track(fn func()) {
-	s.busy(1)
-	go func() {
-		defer s.busy(-1)
-		fn()
-	}()
-}
-
-// ErrPanic reports a bug caught while rendering.
-var ErrPanic = errors.New("internal error while rendering")
-
-func recoverTo(err *error, log *slog.Logger, id string) {
-	if r := recover(); r != nil {
-		log.Error("panic while rendering", "article_id", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-		*err = fmt.Errorf("render %s: %w", id, ErrPanic)
-	}
-}
+func (s *Service) Track(fn func()) { s.sched.Track(fn) }
 
 // List returns the manifests of every rendered article, newest render
 // first. It reads the store, so it sees renders made by other processes.
@@ -349,4 +291,25 @@ func (s *Service) Script(ctx context.Context, id string) (script.Script, error) 
 		return script.Script{}, err
 	}
 	return s.prepare(a).script, nil
+}
+
+// request is the scheduler's request for the render of p: the pipeline
+// under the render timeout, then the bookkeeping of a finished render.
+func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) Request {
+	return Request{ID: id, Key: p.key, Render: func(ctx context.Context, st *Stream) (*Manifest, error) {
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+		defer cancel()
+		s.metrics.inflight.Inc()
+		defer s.metrics.inflight.Dec()
+		m, err := s.run(ctx, id, p, prev, progress, st)
+		if err != nil {
+			s.metrics.renders.WithLabelValues("error").Inc()
+			return nil, err
+		}
+		m.Timings.Fetch = fetch
+		s.metrics.renders.WithLabelValues("ok").Inc()
+		s.metrics.seconds.Observe(m.RenderSeconds)
+		s.remember(id, m)
+		return m, nil
+	}}
 }
