@@ -101,7 +101,7 @@ func item(it Item) rssItem {
 		// Whole seconds, rounded: apps show minutes anyway.
 		Duration:    strconv.FormatInt(int64(math.Round(it.Duration)), 10),
 		EpisodeType: "full",
-		Transcript:  &transcript{URL: it.Transcript, Type: "text/vtt", Language: "fr"},
+		Transcript:  &podcastTranscript{URL: it.Transcript, Type: "text/vtt", Language: "fr"},
 		Chapters:    &chapters{URL: it.Chapters, Type: ChaptersType},
 	}
 	// Articles without a date are dated by their audio.
@@ -183,7 +183,7 @@ type rssItem struct {
 	Author      string      `xml:"itunes:author,omitempty"`
 	Duration    string      `xml:"itunes:duration"`
 	EpisodeType string      `xml:"itunes:episodeType"`
-	Transcript  *transcript `xml:"podcast:transcript"`
+	Transcript  *podcastTranscript `xml:"podcast:transcript"`
 	Chapters    *chapters   `xml:"podcast:chapters"`
 }
 
@@ -233,7 +233,7 @@ type enclosure struct {
 	Type   string `xml:"type,attr"`
 }
 
-type transcript struct {
+type podcastTranscript struct {
 	URL      string `xml:"url,attr"`
 	Type     string `xml:"type,attr"`
 	Language string `xml:"language,attr"`

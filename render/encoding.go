@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"time"
 
 	"ecouter/audio"
@@ -90,26 +91,26 @@ func (e *encoding) emit(b []byte) {
 // finish flushes the encoder and returns the file to store: the final
 // tags, then the same frames as streamed with the first one (lame's
 // placeholder) replaced by the Info header, which needs the whole length.
-func (e *encoding) finish(tags audio.Tags) ([]byte, error) {
+func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
 	tail, err := e.enc.Flush()
 	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
+		return nil, 0, fmt.Errorf("encode: %w", err)
 	}
 	e.emit(tail)
 	frames := e.frames
 	if tag := e.enc.LameTag(); len(tag) > 0 {
 		if len(tag) > len(frames) || frames[0] != 0xFF {
-			return nil, fmt.Errorf("encode: no placeholder frame for the Info header")
+			return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
 		}
 		copy(frames, tag)
 	}
 	var out bytes.Buffer
 	out.Grow(len(frames) + 4096)
 	if _, err := audio.WriteTags(&out, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
+		return nil, 0, fmt.Errorf("encode: %w", err)
 	}
 	out.Write(frames)
-	return out.Bytes(), nil
+	return &out, int64(out.Len()), nil
 }
 
 func (e *encoding) close() {

@@ -291,8 +291,8 @@ func TestEmptyArticle(t *testing.T) {
 func TestContentKey(t *testing.T) {
 	f := newFixture(t)
 	a, _ := f.src.Article(context.Background(), "a1")
-	base := f.svc.prepare(a)
-	if again := f.svc.prepare(a); again.key != base.key {
+	base := f.svc.pl.prepare(a)
+	if again := f.svc.pl.prepare(a); again.key != base.key {
 		t.Fatal("key not stable for the same input")
 	}
 	changes := map[string]func(c *Config, a *article.Article, voice *string){
@@ -308,7 +308,7 @@ func TestContentKey(t *testing.T) {
 		change(&cfg, &art, &voice)
 		sc := Narrate(&art, cfg.Rules)
 		tags := audio.Tags{Title: art.Title, Artist: art.Author, Album: cfg.SiteName, URL: art.URL}
-		if contentKey(cfg, voice, tags, sc) == base.key {
+		if contentKey(cfg, voice, tags, sc, 0) == base.key {
 			t.Errorf("changing the %s does not change the key", name)
 		}
 	}

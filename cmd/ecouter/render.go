@@ -27,7 +27,7 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		fmt.Fprintln(stderr, "usage: ecouter render [-o FILE] ID... | ecouter render -recent N [-category C]")
 		fs.PrintDefaults()
 	}
-	recent := fs.Int("recent", 0, "render the source's N most recent articles, 2 at a time")
+	recent := fs.Int("recent", 0, fmt.Sprintf("render the source's N most recent articles, %d at a time", render.DefaultBatchParallel))
 	category := fs.String("category", "", "with -recent: only this category")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,7 +40,7 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		return renderRecent(ctx, a, *recent, *category, 2, stdout, stderr)
+		return renderRecent(ctx, a, *recent, *category, stdout, stderr)
 	}
 	ids := fs.Args()
 	if len(ids) == 0 {
