@@ -58,7 +58,6 @@ type builtFeed struct {
 // maxBuilt bounds the cache of built feeds (one per query and list).
 const maxBuilt = 64
 
-
 // feedRoutes serves the podcast feed, chapters and downloads.
 func (s *Server) feedRoutes(e *echo.Echo) {
 	f := &feeds{

@@ -173,18 +173,18 @@ type channel struct {
 }
 
 type rssItem struct {
-	Title       string      `xml:"title"`
-	Link        string      `xml:"link,omitempty"`
-	GUID        guid        `xml:"guid"`
-	PubDate     string      `xml:"pubDate,omitempty"`
-	Description string      `xml:"description"`
-	Content     cdata       `xml:"content:encoded"`
-	Enclosure   enclosure   `xml:"enclosure"`
-	Author      string      `xml:"itunes:author,omitempty"`
-	Duration    string      `xml:"itunes:duration"`
-	EpisodeType string      `xml:"itunes:episodeType"`
+	Title       string             `xml:"title"`
+	Link        string             `xml:"link,omitempty"`
+	GUID        guid               `xml:"guid"`
+	PubDate     string             `xml:"pubDate,omitempty"`
+	Description string             `xml:"description"`
+	Content     cdata              `xml:"content:encoded"`
+	Enclosure   enclosure          `xml:"enclosure"`
+	Author      string             `xml:"itunes:author,omitempty"`
+	Duration    string             `xml:"itunes:duration"`
+	EpisodeType string             `xml:"itunes:episodeType"`
 	Transcript  *podcastTranscript `xml:"podcast:transcript"`
-	Chapters    *chapters   `xml:"podcast:chapters"`
+	Chapters    *chapters          `xml:"podcast:chapters"`
 }
 
 type atomLink struct {

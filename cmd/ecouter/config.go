@@ -164,6 +164,32 @@ func (l *loader) list(name string) []string {
 	return out
 }
 
+func (l *loader) feed() feed.Config {
+	return feed.Config{
+		Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
+		Description: l.str("ECOUTER_FEED_DESCRIPTION", ""),
+		Author:      l.str("ECOUTER_FEED_AUTHOR", ""),
+		Email:       l.str("ECOUTER_FEED_EMAIL", ""),
+		Image:       l.str("ECOUTER_FEED_IMAGE", ""),
+		Category:    l.str("ECOUTER_FEED_CATEGORY", feed.DefaultCategory),
+		Link:        l.str("ECOUTER_FEED_LINK", ""),
+		Language:    l.str("ECOUTER_FEED_LANGUAGE", feed.DefaultLanguage),
+		Explicit:    l.bool("ECOUTER_FEED_EXPLICIT"),
+		Limit:       l.int("ECOUTER_FEED_LIMIT", feed.DefaultLimit, 1, feed.MaxLimit),
+	}
+}
+
+func (l *loader) polly() PollyConfig {
+	return PollyConfig{
+		Engine:      l.str("ECOUTER_POLLY_ENGINE", polly.DefaultEngine),
+		Language:    l.str("ECOUTER_POLLY_LANGUAGE", polly.DefaultLanguageCode),
+		SampleRate:  l.int("ECOUTER_POLLY_SAMPLE_RATE", polly.DefaultSampleRate, 1, 1000000),
+		Lexicons:    l.list("ECOUTER_POLLY_LEXICONS"),
+		MaxInFlight: l.int("ECOUTER_POLLY_MAX_IN_FLIGHT", polly.DefaultMaxInFlight, 1, 100),
+		PerSecond:   l.float("ECOUTER_POLLY_PER_SECOND", polly.DefaultPerSecond, 0.1, 100),
+	}
+}
+
 // LoadConfig reads the configuration from the environment.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	l := &loader{getenv: getenv}
@@ -204,27 +230,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxRenders:     l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
 		MaxChars:       l.int("ECOUTER_MAX_CHARS", render.DefaultMaxChars, 1, 100_000_000),
 		AllowedOrigins: l.list("ECOUTER_ALLOWED_ORIGINS"),
-		Feed: feed.Config{
-			Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
-			Description: l.str("ECOUTER_FEED_DESCRIPTION", ""),
-			Author:      l.str("ECOUTER_FEED_AUTHOR", ""),
-			Email:       l.str("ECOUTER_FEED_EMAIL", ""),
-			Image:       l.str("ECOUTER_FEED_IMAGE", ""),
-			Category:    l.str("ECOUTER_FEED_CATEGORY", feed.DefaultCategory),
-			Link:        l.str("ECOUTER_FEED_LINK", ""),
-			Language:    l.str("ECOUTER_FEED_LANGUAGE", feed.DefaultLanguage),
-			Explicit:    l.bool("ECOUTER_FEED_EXPLICIT"),
-			Limit:       l.int("ECOUTER_FEED_LIMIT", feed.DefaultLimit, 1, feed.MaxLimit),
-		},
-		Polly: PollyConfig{
-			Engine:      l.str("ECOUTER_POLLY_ENGINE", polly.DefaultEngine),
-			Language:    l.str("ECOUTER_POLLY_LANGUAGE", polly.DefaultLanguageCode),
-			SampleRate:  l.int("ECOUTER_POLLY_SAMPLE_RATE", polly.DefaultSampleRate, 1, 1000000),
-			Lexicons:    l.list("ECOUTER_POLLY_LEXICONS"),
-			MaxInFlight: l.int("ECOUTER_POLLY_MAX_IN_FLIGHT", polly.DefaultMaxInFlight, 1, 100),
-			PerSecond:   l.float("ECOUTER_POLLY_PER_SECOND", polly.DefaultPerSecond, 0.1, 100),
-		},
-		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
+		Feed:           l.feed(),
+		Polly:          l.polly(),
+		LogFormat:      l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
 	if c.Voice == "" {
 		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
