@@ -26,6 +26,11 @@ type Config struct {
 	Parallel    int             // sentences synthesised at once per render
 	MaxRenders  int             // renders running at once; more are refused with ErrBusy
 	MaxChars    int             // spoken characters of the longest article rendered
+	// KeepPrevious is how long a superseded MP3 is kept after its
+	// replacement is stored (0: removed at the next collection).
+	KeepPrevious time.Duration
+	// SentenceCacheMax caps the sentence cache in bytes (0: no cap).
+	SentenceCacheMax int64
 }
 
 // Defaults of the settings the render package owns.
@@ -41,6 +46,13 @@ const (
 	DefaultMaxChars = 100_000
 	// DefaultBatchParallel is how many articles of a batch render at once.
 	DefaultBatchParallel = 2
+	// DefaultKeepPrevious lets downloads in progress and CDN revalidations
+	// of the previous audio finish.
+	DefaultKeepPrevious = time.Hour
+	// DefaultGCInterval is how often a serving process collects the store.
+	DefaultGCInterval = 10 * time.Minute
+	// DefaultSentenceCacheMax is 2 GB, about 300 hours of 16-bit speech.
+	DefaultSentenceCacheMax = 2_000_000_000
 )
 
 // DefaultMaxRenders is twice the cores, at least 4.
@@ -63,11 +75,15 @@ func DefaultConfig() Config {
 		Parallel:    runtime.NumCPU(),
 		MaxRenders:  DefaultMaxRenders(),
 		MaxChars:    DefaultMaxChars,
+
+		KeepPrevious:     DefaultKeepPrevious,
+		SentenceCacheMax: DefaultSentenceCacheMax,
 	}
 }
 
 // withDefaults fills the zero fields that have a default. Pauses, the
-// loudness target and the rules are taken as given: zero is a value there.
+// loudness target, the rules, KeepPrevious and SentenceCacheMax are taken
+// as given: zero is a value there.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
 	if c.SiteName == "" {

@@ -38,6 +38,7 @@ type pipeline struct {
 	log     *slog.Logger
 	metrics *Metrics
 	calib   *calibration
+	gc      *collector // told of sentence cache use
 	// limit is the longest piece of a sentence one engine call reads (the
 	// backend's SentenceLimit); 0: sentences go whole.
 	limit int

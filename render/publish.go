@@ -18,11 +18,5 @@ func (pl *pipeline) publish(ctx context.Context, t task, m *Manifest, a *assembl
 	if err := pl.rec.putManifest(ctx, m); err != nil {
 		return err
 	}
-	prev := t.prev
-	if prev != nil && prev.Previous != "" && prev.Previous != m.Audio && prev.Previous != m.Previous {
-		if err := pl.rec.st.Delete(ctx, prev.Previous); err != nil {
-			pl.log.Warn("delete old audio", "article_id", t.id, "err", err)
-		}
-	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"ecouter/article"
 	"ecouter/audio"
@@ -61,8 +62,40 @@ func calibrationKey(fingerprint string, cfg Config) string {
 	return calibrationPrefix + hex.EncodeToString(sum[:12]) + ".json"
 }
 
+// Kinds of blobs, for collection and metrics.
+const (
+	kindAudio       = "audio"
+	kindManifest    = "manifest"
+	kindSentence    = "sentence"
+	kindCalibration = "calibration"
+	kindOther       = "other"
+)
+
+// keyKind tells what a store key holds.
+func keyKind(key string) string {
+	switch {
+	case strings.HasPrefix(key, articlesPrefix) && path.Base(key) == "manifest.json":
+		return kindManifest
+	case strings.HasPrefix(key, articlesPrefix) && path.Ext(key) == ".mp3":
+		return kindAudio
+	case strings.HasPrefix(key, sentencesPrefix):
+		return kindSentence
+	case strings.HasPrefix(key, calibrationPrefix):
+		return kindCalibration
+	default:
+		return kindOther
+	}
+}
+
 // records reads and writes what the render service keeps in the store.
-type records struct{ st store.Store }
+type records struct {
+	st store.Store
+	// writes serialises the writes of manifests in this process: a
+	// render's and a collection's rewrite of the one it replaced.
+	writes *sync.Mutex
+}
+
+func newRecords(st store.Store) records { return records{st: st, writes: &sync.Mutex{}} }
 
 // manifest returns the stored manifest of the article's current render, or
 // ErrNotRendered.
@@ -83,9 +116,43 @@ func (r records) manifest(ctx context.Context, id string) (*Manifest, error) {
 	return &m, nil
 }
 
+// rawManifest reads a stored manifest as it is, its audio unchecked.
+func (r records) rawManifest(ctx context.Context, id string) (*Manifest, error) {
+	var m Manifest
+	if err := r.readJSON(ctx, manifestKey(id), &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
 func (r records) putManifest(ctx context.Context, m *Manifest) error {
+	r.writes.Lock()
+	defer r.writes.Unlock()
 	if err := r.writeJSON(ctx, manifestKey(m.ID), m); err != nil {
 		return fmt.Errorf("store manifest: %w", err)
+	}
+	return nil
+}
+
+// forgetPrevious rewrites the manifest that names audio as its previous
+// render, once that audio is removed.
+func (r records) forgetPrevious(ctx context.Context, audio string) error {
+	id := path.Base(path.Dir(audio))
+	r.writes.Lock()
+	defer r.writes.Unlock()
+	m, err := r.rawManifest(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("manifest %s: %w", id, err)
+	}
+	if m.Previous != audio {
+		return nil
+	}
+	m.Previous = ""
+	if err := r.writeJSON(ctx, manifestKey(id), m); err != nil {
+		return fmt.Errorf("store manifest %s: %w", id, err)
 	}
 	return nil
 }
@@ -147,12 +214,13 @@ func (r records) sentence(ctx context.Context, key string) (audio.Clip, store.In
 	return c, b.Info(), nil
 }
 
-func (r records) putSentence(ctx context.Context, key string, c audio.Clip) error {
+// putSentence caches a sentence and returns the entry's size.
+func (r records) putSentence(ctx context.Context, key string, c audio.Clip) (int64, error) {
 	var buf memFile
 	if err := audio.EncodeWAV(&buf, c); err != nil {
-		return fmt.Errorf("cache sentence: %w", err)
+		return 0, fmt.Errorf("cache sentence: %w", err)
 	}
-	return r.st.Put(ctx, key, bytes.NewReader(buf.b))
+	return int64(len(buf.b)), r.st.Put(ctx, key, bytes.NewReader(buf.b))
 }
 
 func (r records) readJSON(ctx context.Context, key string, v any) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"ecouter/audio"
 	"ecouter/store"
@@ -13,7 +14,15 @@ import (
 // backend (then caches it). cached reports which.
 func (pl *pipeline) synthesize(ctx context.Context, spoken string) (clip audio.Clip, cached bool, err error) {
 	key := sentenceKey(pl.synth.Fingerprint(), spoken)
-	if c, _, err := pl.rec.sentence(ctx, key); err == nil {
+	if c, info, err := pl.rec.sentence(ctx, key); err == nil {
+		pl.gc.touched(key)
+		if time.Since(info.ModTime) > touchAfter {
+			// Rewritten so its time tells other processes (and `ecouter
+			// gc`) it is still in use.
+			if _, err := pl.rec.putSentence(ctx, key, c); err != nil {
+				pl.log.Warn("sentence cache refresh failed", "key", key, "err", err)
+			}
+		}
 		return c, true, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		// A damaged entry is synthesised again and overwritten.
@@ -23,12 +32,19 @@ func (pl *pipeline) synthesize(ctx context.Context, spoken string) (clip audio.C
 	if err != nil {
 		return audio.Clip{}, false, err
 	}
-	if err := pl.rec.putSentence(ctx, key, c); err != nil {
+	if n, err := pl.rec.putSentence(ctx, key, c); err != nil {
 		// The audio is good; only the next render will pay again.
 		pl.log.Warn("sentence cache write failed", "key", key, "err", err)
+	} else {
+		pl.gc.added(key, n)
 	}
 	return c, false, nil
 }
+
+// touchAfter is how old a cached sentence's time may get before a cache
+// hit rewrites it, so least-recently-used eviction works across processes
+// at the cost of one write per entry and day at most.
+const touchAfter = 24 * time.Hour
 
 // memFile is an in-memory io.WriteSeeker, for encoders that patch headers.
 type memFile struct {

@@ -33,6 +33,7 @@ type Service struct {
 	rec     records
 	pl      *pipeline
 	sched   Scheduler
+	gc      *collector
 	cfg     Config
 	log     *slog.Logger
 	metrics *Metrics
@@ -64,7 +65,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 		metrics = NewMetrics(nil)
 	}
 	cfg = cfg.withDefaults()
-	rec := records{st: st}
+	rec := newRecords(st)
 	pl := &pipeline{
 		synth: syn, rec: rec, cfg: cfg, log: log, metrics: metrics,
 		calib: &calibration{rec: rec, key: calibrationKey(syn.Fingerprint(), cfg), log: log},
@@ -72,13 +73,16 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	if l, ok := syn.(SentenceLimiter); ok {
 		pl.limit = l.SentenceLimit()
 	}
-	return &Service{
+	s := &Service{
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
 		sched:   NewLocal(cfg.MaxRenders, log),
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
 		checked: map[string]checked{},
 	}
+	s.gc = newCollector(rec, cfg, func() time.Time { return s.now() }, metrics)
+	pl.gc = s.gc
+	return s
 }
 
 // Ensure returns the manifest of an up-to-date render of the article,
@@ -211,6 +215,7 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 		s.metrics.renders.WithLabelValues("ok").Inc()
 		s.metrics.seconds.Observe(m.RenderSeconds)
 		s.remember(id, m)
+		s.collectAfter(id)
 		return m, nil
 	}}
 }

@@ -75,9 +75,9 @@ func (s *Stream) Reader(ctx context.Context) io.Reader {
 }
 
 type streamReader struct {
-	s    *Stream
-	ctx  context.Context
-	off  int64
+	s        *Stream
+	ctx      context.Context
+	off      int64
 	mu       sync.Mutex
 	sp       *spool // held while reading
 	released bool   // done: the spool is not held again

@@ -52,6 +52,10 @@ type Config struct {
 	MaxRenders     int // renders at once
 	MaxChars       int // spoken characters of the longest article rendered
 
+	KeepPrevious     time.Duration // superseded MP3s kept this long after their replacement
+	SentenceCacheMax int64         // bytes; 0: no cap
+	GCInterval       time.Duration // how often the store is collected
+
 	Polly PollyConfig
 	Feed  feed.Config
 
@@ -142,6 +146,31 @@ func (l *loader) float(name string, def, lo, hi float64) float64 {
 	return f
 }
 
+// size reads a size in bytes: 2GB, 500MB, 64KB (powers of 1000), or a
+// plain number of bytes.
+func (l *loader) size(name string, def int64) int64 {
+	v := strings.ToUpper(strings.TrimSpace(l.getenv(name)))
+	if v == "" {
+		return def
+	}
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		mult   float64
+	}{{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f*mult > 1e15 {
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want a size such as 2GB, 500MB or 0 (no cap)", name, l.getenv(name)))
+		return def
+	}
+	return int64(f * mult)
+}
+
 func (l *loader) bool(name string) bool {
 	switch strings.ToLower(strings.TrimSpace(l.getenv(name))) {
 	case "", "0", "false", "no", "off":
@@ -227,12 +256,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
 		// 0 is accepted for compatibility and means the default, as it does
 		// in render.Config.
-		MaxRenders:     l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
-		MaxChars:       l.int("ECOUTER_MAX_CHARS", render.DefaultMaxChars, 1, 100_000_000),
-		AllowedOrigins: l.list("ECOUTER_ALLOWED_ORIGINS"),
-		Feed:           l.feed(),
-		Polly:          l.polly(),
-		LogFormat:      l.str("ECOUTER_LOG_FORMAT", "text"),
+		MaxRenders: l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
+		MaxChars:   l.int("ECOUTER_MAX_CHARS", render.DefaultMaxChars, 1, 100_000_000),
+
+		KeepPrevious:     l.duration("ECOUTER_KEEP_PREVIOUS", render.DefaultKeepPrevious, 0, 30*24*time.Hour),
+		SentenceCacheMax: l.size("ECOUTER_SENTENCE_CACHE_MAX", render.DefaultSentenceCacheMax),
+		GCInterval:       l.duration("ECOUTER_GC_INTERVAL", render.DefaultGCInterval, time.Second, 30*24*time.Hour),
+		AllowedOrigins:   l.list("ECOUTER_ALLOWED_ORIGINS"),
+		Feed:             l.feed(),
+		Polly:            l.polly(),
+		LogFormat:        l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
 	if c.Voice == "" {
 		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
@@ -317,6 +350,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
 			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
 		slog.Int("workers", rc.Parallel), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
+		slog.Duration("keep_previous", c.KeepPrevious), slog.Int64("sentence_cache_max", c.SentenceCacheMax),
+		slog.Duration("gc_interval", c.GCInterval),
 		slog.Any("allowed_origins", c.AllowedOrigins),
 		slog.Group("feed", "title", c.Feed.Title, "description", c.Feed.Description, "author", c.Feed.Author,
 			"email", c.Feed.Email, "image", c.Feed.Image, "category", c.Feed.Category, "link", c.Feed.Link,
@@ -366,6 +401,8 @@ func (c Config) renderConfig() render.Config {
 	rc.ArticleTTL = c.ArticleTTL
 	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
 	rc.MaxChars = c.MaxChars
+	rc.KeepPrevious = c.KeepPrevious
+	rc.SentenceCacheMax = c.SentenceCacheMax
 	switch {
 	case c.Workers > 0:
 		rc.Parallel = c.Workers

@@ -40,7 +40,9 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		return renderRecent(ctx, a, *recent, *category, stdout, stderr)
+		err = renderRecent(ctx, a, *recent, *category, stdout, stderr)
+		// The collection after each render runs in the background.
+		return errors.Join(err, a.renders.Wait(ctx))
 	}
 	ids := fs.Args()
 	if len(ids) == 0 {
@@ -76,6 +78,9 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		}
 		fmt.Fprintf(stdout, "%s: %.1f s of audio, %d bytes, %s (took %.1f s)\n",
 			id, m.Duration, m.Size, dest, time.Since(start).Seconds())
+	}
+	if err := a.renders.Wait(ctx); err != nil { // the collection after each render
+		return err
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("render failed for %d of %d articles", len(failed), len(ids))
