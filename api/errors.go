@@ -29,6 +29,8 @@ func status(err error) (int, string) {
 		return http.StatusNotFound, "article not found"
 	case errors.Is(err, render.ErrNotRendered):
 		return http.StatusNotFound, "article not rendered yet"
+	case errors.Is(err, article.ErrTimeout):
+		return http.StatusGatewayTimeout, "the article source did not answer in time"
 	case errors.Is(err, article.ErrUnavailable):
 		return http.StatusBadGateway, "the article source is unavailable"
 	case errors.As(err, &long):

@@ -246,3 +246,18 @@ func (r records) writeJSON(ctx context.Context, key string, v any) error {
 	}
 	return r.st.Put(ctx, key, bytes.NewReader(b))
 }
+
+// audioByVersion finds the article's stored MP3 whose content key starts
+// with v (the short version feeds put in enclosure URLs).
+func (r records) audioByVersion(ctx context.Context, id, v string) (string, error) {
+	infos, err := r.st.List(ctx, path.Join("articles", id)+"/")
+	if err != nil {
+		return "", fmt.Errorf("list audio %s: %w", id, err)
+	}
+	for _, in := range infos {
+		if keyKind(in.Key) == kindAudio && strings.HasPrefix(audioVersion(in.Key), v) {
+			return in.Key, nil
+		}
+	}
+	return "", store.ErrNotFound
+}

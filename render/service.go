@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -257,6 +258,26 @@ func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
 		return nil, fmt.Errorf("open audio %s: %w", m.ID, err)
 	}
 	return b, nil
+}
+
+// minVersion is the shortest version prefix OpenVersion looks up.
+const minVersion = 8
+
+// OpenVersion opens the MP3 of the article's render whose content key
+// starts with v, as long as the store keeps it (the previous render's is
+// kept ECOUTER_KEEP_PREVIOUS), so that a versioned URL always serves the
+// bytes whose length the feed listed; otherwise, or with v empty, the
+// current render's, m. It returns the content key of what it opened.
+func (s *Service) OpenVersion(ctx context.Context, m *Manifest, v string) (store.Blob, string, error) {
+	if v != "" && !strings.HasPrefix(m.Key, v) && len(v) >= minVersion {
+		if key, err := s.rec.audioByVersion(ctx, m.ID, v); err == nil {
+			if b, err := s.rec.st.Open(ctx, key); err == nil {
+				return b, audioVersion(key), nil
+			}
+		}
+	}
+	b, err := s.Open(ctx, m)
+	return b, m.Key, err
 }
 
 // Rendering reports whether a render of the article is running.

@@ -58,7 +58,7 @@ type fixture struct {
 	src   *memSource
 	syn   *synthtest.Fake
 	store *store.Dir
-	clock *time.Time
+	clock *atomic.Int64 // Unix nanoseconds: background work reads it too
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -72,12 +72,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	cfg := DefaultConfig()
 	svc := New(src, syn, st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	svc.now = func() time.Time { return now }
-	return &fixture{svc: svc, src: src, syn: syn, store: st, clock: &now}
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC).UnixNano())
+	svc.now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	return &fixture{svc: svc, src: src, syn: syn, store: st, clock: &clock}
 }
 
-func (f *fixture) advance(d time.Duration) { *f.clock = f.clock.Add(d) }
+func (f *fixture) advance(d time.Duration) { f.clock.Add(int64(d)) }
 
 func TestEnsureRendersOnceAndCaches(t *testing.T) {
 	f := newFixture(t)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 )
 
 // spool is a render's MP3 frames on disk, written by the encoder as it
@@ -21,9 +20,6 @@ type spool struct {
 	size int64
 }
 
-// openSpools counts spools not closed yet, for tests.
-var openSpools atomic.Int64
-
 // errSpoolGone means the render's frames were released: the stored file
 // is the place to read them from now.
 var errSpoolGone = errors.New("render stream closed: read the stored file")
@@ -38,7 +34,6 @@ func newSpool() (*spool, error) {
 		f.Close()
 		return nil, fmt.Errorf("create temporary MP3: %w", err)
 	}
-	openSpools.Add(1)
 	return &spool{f: f, refs: 1}, nil
 }
 
@@ -83,6 +78,12 @@ func (s *spool) release() {
 	}
 	if s.refs--; s.refs == 0 {
 		s.f.Close()
-		openSpools.Add(-1)
 	}
+}
+
+// closed reports whether the last hold was let go.
+func (s *spool) closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refs == 0
 }

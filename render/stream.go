@@ -98,15 +98,17 @@ func (r *streamReader) read(p []byte) (int, error) {
 		head, sp, size, done, err, ch := s.head, s.sp, s.size, s.done, s.err, s.changed
 		s.mu.Unlock()
 		end := int64(len(head)) + size
+		// Held from the first byte read, so the frames are there for
+		// whoever has started.
+		if sp != nil && !r.hold(sp) {
+			return 0, errSpoolGone
+		}
 		switch {
 		case size > 0 && r.off < int64(len(head)):
 			n := copy(p, head[r.off:])
 			r.off += int64(n)
 			return n, nil
 		case r.off < end:
-			if !r.hold(sp) {
-				return 0, errSpoolGone
-			}
 			n, err := sp.ReadAt(p[:min(int64(len(p)), end-r.off)], r.off-int64(len(head)))
 			r.off += int64(n)
 			if n > 0 || err == nil {

@@ -95,7 +95,6 @@ func TestSpoolClosedWhenEveryoneIsDone(t *testing.T) {
 	grace := streamGrace
 	streamGrace = time.Millisecond
 	t.Cleanup(func() { streamGrace = grace })
-	before := openSpools.Load()
 	f := newFixture(t)
 	ctx := context.Background()
 	_, st, err := f.svc.Listen(ctx, "a1")
@@ -109,16 +108,20 @@ func TestSpoolClosedWhenEveryoneIsDone(t *testing.T) {
 	if err := f.svc.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if openSpools.Load() == before {
+	st.mu.Lock()
+	sp := st.sp
+	st.mu.Unlock()
+	time.Sleep(10 * streamGrace)
+	if sp.closed() {
 		t.Fatal("spool closed while a listener was still reading it")
 	}
 	rest, err := io.ReadAll(r)
 	if err != nil || len(rest) == 0 {
 		t.Fatalf("rest of the stream: %d bytes, %v", len(rest), err)
 	}
-	for i := 0; openSpools.Load() != before; i++ {
+	for i := 0; !sp.closed(); i++ {
 		if i > 1000 {
-			t.Fatalf("%d spools left open", openSpools.Load()-before)
+			t.Fatal("spool left open after the render, its listener and the grace period")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,7 +70,7 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 			failed = append(failed, id)
 			continue
 		}
-		dest := filepath.Join(cfg.Store, filepath.FromSlash(m.Audio))
+		dest := storeLocation(cfg.Store, m.Audio)
 		if *out != "" {
 			if err := copyAudio(ctx, a.renders, m, *out); err != nil {
 				return err
@@ -86,6 +87,15 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return fmt.Errorf("render failed for %d of %d articles", len(failed), len(ids))
 	}
 	return nil
+}
+
+// storeLocation is where a store key lives, as a user would look for it:
+// a path under the store folder, or the object's s3:// URL.
+func storeLocation(store, key string) string {
+	if strings.HasPrefix(store, "s3://") {
+		return strings.TrimSuffix(store, "/") + "/" + key
+	}
+	return filepath.Join(store, filepath.FromSlash(key))
 }
 
 // progress reports sentences done / total and elapsed time.
