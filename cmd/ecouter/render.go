@@ -53,13 +53,20 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if *out != "" && len(ids) != 1 {
 		return errors.New("render: -o takes exactly one article ID")
 	}
-	log := newLogger(cfg, stderr)
-	a, err := build(ctx, cfg, log, nil)
+	a, err := build(ctx, cfg, newLogger(cfg, stderr), nil)
 	if err != nil {
 		return err
 	}
+	err = renderEach(ctx, cfg, a, ids, *out, stdout, stderr)
+	// The collection after each render runs in the background.
+	return errors.Join(err, a.renders.Wait(ctx))
+}
+
+// renderEach renders ids one after the other, each with its progress,
+// and says where each MP3 is (or copies it to out).
+func renderEach(ctx context.Context, cfg Config, a *app, ids []string, out string, stdout, stderr io.Writer) error {
 	tty := isTerminal(stderr)
-	var failed []string
+	failed := 0
 	for _, id := range ids {
 		start := time.Now()
 		m, err := a.renders.Ensure(ctx, id, render.Options{
@@ -67,24 +74,21 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", id, err)
-			failed = append(failed, id)
+			failed++
 			continue
 		}
 		dest := storeLocation(cfg.Store, m.Audio)
-		if *out != "" {
-			if err := copyAudio(ctx, a.renders, m, *out); err != nil {
+		if out != "" {
+			if err := copyAudio(ctx, a.renders, m, out); err != nil {
 				return err
 			}
-			dest = *out
+			dest = out
 		}
 		fmt.Fprintf(stdout, "%s: %.1f s of audio, %d bytes, %s (took %.1f s)\n",
 			id, m.Duration, m.Size, dest, time.Since(start).Seconds())
 	}
-	if err := a.renders.Wait(ctx); err != nil { // the collection after each render
-		return err
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("render failed for %d of %d articles", len(failed), len(ids))
+	if failed > 0 {
+		return fmt.Errorf("render failed for %d of %d articles", failed, len(ids))
 	}
 	return nil
 }
