@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"ecouter/synth/synthtest"
 )
@@ -72,6 +73,7 @@ func TestTooLongArticleRefusedBeforeSynthesis(t *testing.T) {
 	cfg := f.svc.cfg
 	cfg.MaxChars = 200
 	svc := New(f.src, f.syn, f.store, cfg, f.svc.log, nil)
+	svc.now = f.svc.now
 	f.src.set("long", strings.Repeat("<p>Une phrase assez longue pour compter des caractères.</p>", 10))
 	ctx := context.Background()
 	_, err := svc.Ensure(ctx, "long", Options{Force: true, Wait: true})
@@ -85,7 +87,18 @@ func TestTooLongArticleRefusedBeforeSynthesis(t *testing.T) {
 	if n := f.syn.Calls(); n != 0 {
 		t.Fatalf("%d sentences synthesised for a refused article", n)
 	}
-	if _, err := svc.Ensure(ctx, "a1", Options{}); err != nil {
+	m, err := svc.Ensure(ctx, "a1", Options{})
+	if err != nil {
 		t.Fatalf("an article within the limit: %v", err)
+	}
+	// Edited beyond the limit: listeners keep the previous audio, the
+	// caller waiting for the new render is told why there is none.
+	f.src.set("a1", strings.Repeat("<p>Une phrase assez longue pour compter des caractères.</p>", 10))
+	f.advance(time.Hour)
+	if got, err := svc.Ensure(ctx, "a1", Options{}); err != nil || got.Key != m.Key {
+		t.Fatalf("listener of an article edited beyond the limit: %v, %v", got, err)
+	}
+	if _, err := svc.Ensure(ctx, "a1", Options{Force: true, Wait: true}); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("waiting for the render of an article edited beyond the limit: %v", err)
 	}
 }

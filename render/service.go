@@ -179,9 +179,16 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		s.metrics.hits.Inc()
 		return outcome{m: prev}, nil
 	}
-	// Refused before anything is synthesised or billed.
+	// Refused before anything is synthesised or billed. Listeners keep
+	// the previous audio, as they do while any new render is pending; the
+	// caller that waits for the new render (the CMS) gets the error.
 	if p.chars > s.cfg.MaxChars {
-		return outcome{}, fmt.Errorf("render %s: %w", id, &TooLongError{Chars: p.chars, Max: s.cfg.MaxChars})
+		err := fmt.Errorf("render %s: %w", id, &TooLongError{Chars: p.chars, Max: s.cfg.MaxChars})
+		if prev != nil && !opt.Wait {
+			s.log.Warn("edited article too long, serving its previous audio", "article_id", id, "err", err)
+			return outcome{m: prev}, nil
+		}
+		return outcome{}, err
 	}
 	s.metrics.misses.Inc()
 	req := s.request(id, p, prev, fetch, opt.Progress)
