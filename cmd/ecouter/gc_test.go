@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,27 @@ func TestCollectionSettings(t *testing.T) {
 	for _, name := range []string{"ECOUTER_SENTENCE_CACHE_MAX", "ECOUTER_KEEP_PREVIOUS", "ECOUTER_GC_INTERVAL"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("a bad %s is not reported: %v", name, err)
+		}
+	}
+}
+
+// The start-up log names every setting, so an operator sees what runs.
+func TestStartupLogListsEverySetting(t *testing.T) {
+	cfg, err := LoadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("start", "config", cfg)
+	for _, key := range []string{
+		"addr", "articles", "synth", "voice", "store", "s3_path_style", "api_key", "public_url", "article_ttl",
+		"site_name", "lexicon", "skip_elements", "skip_classes", "mp3_bitrate", "mp3_rate", "mp3_vbr",
+		"pauses.sentence", "pauses.paragraph", "pauses.heading", "pauses.title", "workers", "max_renders",
+		"max_chars", "keep_previous", "sentence_cache_max", "gc_interval", "allowed_origins",
+		"feed.title", "feed.limit", "log_level", "log_format", "espeak.speed", "espeak.pitch", "espeak.max_sentence",
+	} {
+		if !strings.Contains(buf.String(), "config."+key+"=") {
+			t.Errorf("the start-up log does not show %s: %s", key, buf.String())
 		}
 	}
 }
