@@ -37,8 +37,10 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	// The request log is outermost, so it sees the response of every
+	// request, recovered panics included.
 	e.Use(s.logRequests())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
@@ -76,6 +78,9 @@ func HTTPServer(addr string, h http.Handler) *http.Server {
 func (s *Server) logRequests() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogResponseSize: true,
+		// The error response is written before the line is logged, so its
+		// status and size are the ones sent (else bytes=0 and status 200).
+		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status,
 				"bytes", v.ResponseSize, "took_ms", v.Latency.Milliseconds())

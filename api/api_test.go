@@ -70,6 +70,8 @@ func TestStatusMapping(t *testing.T) {
 		{fmt.Errorf("x: %w", article.ErrNotFound), 404},
 		{fmt.Errorf("x: %w", render.ErrNotRendered), 404},
 		{fmt.Errorf("x: %w", article.ErrUnavailable), 502},
+		{fmt.Errorf("x: %w: %w", article.ErrUnavailable, article.ErrTimeout), 504},
+		{&render.TooLongError{Chars: 200_000, Max: 100_000}, 422},
 		{fmt.Errorf("x: %w", render.ErrEmpty), 422},
 		{&render.SentenceError{Index: 3, Err: &synth.EngineError{Err: synth.ErrEngine}}, 503},
 		{fmt.Errorf("x: %w", synth.ErrThrottled), 503},

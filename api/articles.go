@@ -66,10 +66,7 @@ func (s *Server) transcript(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cues := make([]transcript.Cue, len(m.Cues))
-	for i, q := range m.Cues {
-		cues[i] = transcript.Cue{Start: q.Start, End: q.End, Text: q.Text}
-	}
+	cues := m.Cues
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/vtt; charset=utf-8")
 	h.Set("ETag", `"`+m.Key+`-vtt"`)

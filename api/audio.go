@@ -27,17 +27,23 @@ func (s *Server) audio(c echo.Context) error {
 	if stream != nil {
 		return s.stream(c, stream)
 	}
-	blob, err := s.renders.Open(ctx, m)
+	// A versioned URL (the feed's enclosure) gets the very bytes whose
+	// length the feed listed, while they are kept.
+	blob, key, err := s.renders.OpenVersion(ctx, m, c.QueryParam("v"))
 	if err != nil {
 		return err
 	}
 	defer blob.Close()
+	mod := m.RenderedAt
+	if key != m.Key {
+		mod = blob.Info().ModTime
+	}
 	// The content key names these exact bytes: a strong validator.
-	h.Set("ETag", `"`+m.Key+`"`)
+	h.Set("ETag", `"`+key+`"`)
 	// Short browser lifetime (the article may be edited), longer at the
 	// CDN, and stale copies allowed while the CDN revalidates.
 	h.Set("Cache-Control", "public, max-age=300, s-maxage=3600, stale-while-revalidate=86400")
-	serveContent(c, blob, m.RenderedAt)
+	serveContent(c, blob, mod)
 	return nil
 }
 

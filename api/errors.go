@@ -16,6 +16,7 @@ import (
 // see. Internal details stay in the log.
 func status(err error) (int, string) {
 	var he *echo.HTTPError
+	var long *render.TooLongError
 	switch {
 	case errors.As(err, &he):
 		if msg, ok := he.Message.(string); ok {
@@ -28,8 +29,12 @@ func status(err error) (int, string) {
 		return http.StatusNotFound, "article not found"
 	case errors.Is(err, render.ErrNotRendered):
 		return http.StatusNotFound, "article not rendered yet"
+	case errors.Is(err, article.ErrTimeout):
+		return http.StatusGatewayTimeout, "the article source did not answer in time"
 	case errors.Is(err, article.ErrUnavailable):
 		return http.StatusBadGateway, "the article source is unavailable"
+	case errors.As(err, &long):
+		return http.StatusUnprocessableEntity, long.Error()
 	case errors.Is(err, render.ErrEmpty):
 		return http.StatusUnprocessableEntity, "the article has no readable text"
 	case errors.Is(err, render.ErrBusy):

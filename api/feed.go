@@ -38,7 +38,6 @@ type feeds struct {
 	cfg     feed.Config
 	listTTL time.Duration
 	group   singleflight.Group
-	batches chan struct{} // renders running for POST /v1/render
 
 	mu     sync.Mutex
 	listed time.Time
@@ -59,15 +58,11 @@ type builtFeed struct {
 // maxBuilt bounds the cache of built feeds (one per query and list).
 const maxBuilt = 64
 
-// batchConcurrency is how many renders POST /v1/render runs at once, all
-// batches together: render-ahead must not starve listeners.
-const batchConcurrency = 2
-
 // feedRoutes serves the podcast feed, chapters and downloads.
 func (s *Server) feedRoutes(e *echo.Echo) {
 	f := &feeds{
 		s: s, cfg: s.cfg.Feed.Config.WithDefaults(), listTTL: 5 * time.Second,
-		batches: make(chan struct{}, batchConcurrency), built: map[string]builtFeed{},
+		built: map[string]builtFeed{},
 	}
 	e.GET("/feed.xml", f.feed)
 	e.HEAD("/feed.xml", f.feed)
@@ -243,11 +238,10 @@ func inCategory(cats []string, slug string) bool {
 // change.
 func feedItem(base string, m *render.Manifest) feed.Item {
 	art := base + "/v1/articles/" + url.PathEscape(m.ID)
-	cues := feedCues(m)
 	return feed.Item{
 		ID: m.ID, Title: m.Title, Author: m.Author, Link: m.URL,
 		Published: m.Published, Updated: m.RenderedAt,
-		Excerpt:    feed.Excerpt(cues),
+		Excerpt:    feed.Excerpt(m.Cues),
 		AudioURL:   art + "/audio.mp3?v=" + version(m.Key),
 		Size:       m.Size,
 		Duration:   m.Duration,
@@ -258,14 +252,6 @@ func feedItem(base string, m *render.Manifest) feed.Item {
 
 // version is a short form of the content key for URLs.
 func version(key string) string { return key[:min(len(key), 16)] }
-
-func feedCues(m *render.Manifest) []feed.Cue {
-	cues := make([]feed.Cue, len(m.Cues))
-	for i, q := range m.Cues {
-		cues[i] = feed.Cue{Block: q.Block, Kind: string(q.Kind), Text: q.Text, Start: q.Start, End: q.End}
-	}
-	return cues
-}
 
 // coverPNG serves the default cover, drawn once.
 func (f *feeds) coverPNG(c echo.Context) error {
@@ -289,7 +275,7 @@ func (s *Server) chapters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := feed.ChaptersJSON(feed.Chapters(feedCues(m), m.Duration))
+	b, err := feed.ChaptersJSON(feed.Chapters(m.Cues, m.Duration))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,7 +31,7 @@ type batchResult struct {
 
 // renderBatch renders several articles ahead of listeners, so a feed is
 // full before anyone plays it: {"ids": [...]} or {"recent": N} (with an
-// optional "category"). Renders run batchConcurrency at a time in the
+// optional "category"). Renders run render.DefaultBatchParallel at a time in the
 // background (202); with ?wait=1 the answer comes when all are done (200).
 func (f *feeds) renderBatch(c echo.Context) error {
 	var req batchRequest
@@ -54,13 +53,13 @@ func (f *feeds) renderBatch(c echo.Context) error {
 		f.s.renders.Track(func() { f.renderAll(context.Background(), ids, nil) })
 		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
 	}
-	f.renderAll(c.Request().Context(), ids, func(i int, m *render.Manifest, err error) {
-		if err != nil {
-			_, msg := status(err)
-			results[i].Status, results[i].Error = "failed", msg
+	f.renderAll(c.Request().Context(), ids, func(r render.BatchResult) {
+		if r.Err != nil {
+			_, msg := status(r.Err)
+			results[r.Index].Status, results[r.Index].Error = "failed", msg
 			return
 		}
-		results[i].Status, results[i].Duration = "ready", m.Duration
+		results[r.Index].Status, results[r.Index].Duration = "ready", r.Manifest.Duration
 	})
 	return c.JSON(http.StatusOK, map[string]any{"articles": results})
 }
@@ -99,38 +98,16 @@ func (f *feeds) batchIDs(ctx context.Context, req batchRequest) ([]string, error
 	}
 }
 
-// renderAll renders ids, at most batchConcurrency at a time across every
-// batch, re-reading each article (Force) and waiting for each render.
-// done, if set, is called once per ID.
-func (f *feeds) renderAll(ctx context.Context, ids []string, done func(int, *render.Manifest, error)) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for i, id := range ids {
-		select {
-		case f.batches <- struct{}{}:
-		case <-ctx.Done():
-			if done != nil {
-				mu.Lock()
-				done(i, nil, ctx.Err())
-				mu.Unlock()
-			}
-			continue
+// renderAll renders ids through the one batch renderer; the feed is
+// rebuilt after each. done, if set, receives every result; failures are
+// logged here otherwise.
+func (f *feeds) renderAll(ctx context.Context, ids []string, done func(render.BatchResult)) {
+	f.s.renders.RenderAll(ctx, ids, 0, func(r render.BatchResult) {
+		f.invalidate()
+		if done != nil {
+			done(r)
+		} else if r.Err != nil {
+			f.s.log.Error("batch render failed", "article_id", r.ID, "err", r.Err)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-f.batches }()
-			m, err := f.s.renders.Ensure(ctx, id, render.Options{Force: true, Wait: true})
-			if err != nil {
-				f.s.log.Error("batch render failed", "article_id", id, "err", err)
-			}
-			f.invalidate()
-			if done != nil {
-				mu.Lock()
-				done(i, m, err)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"ecouter/render"
+	"ecouter/transcript"
 	"ecouter/web"
 )
 
@@ -90,13 +91,11 @@ func (s *Server) demo(c echo.Context) error {
 // cues are exactly what the audio says, in the order the player counts
 // them. Otherwise from the narration script a render would read.
 func (s *Server) demoPage(ctx context.Context, id string) (web.Page, error) {
-	var lines []web.Line
+	var lines []transcript.Cue
 	m, err := s.renders.Manifest(ctx, id)
 	switch {
 	case err == nil:
-		for _, q := range m.Cues {
-			lines = append(lines, web.Line{Block: q.Block, Kind: string(q.Kind), Text: q.Text})
-		}
+		lines = m.Cues
 	case errors.Is(err, render.ErrNotRendered):
 		sc, err := s.renders.Script(ctx, id)
 		if err != nil {
@@ -104,7 +103,7 @@ func (s *Server) demoPage(ctx context.Context, id string) (web.Page, error) {
 		}
 		for b, blk := range sc.Blocks {
 			for _, st := range blk.Sentences {
-				lines = append(lines, web.Line{Block: b, Kind: string(blk.Kind), Text: st.Text})
+				lines = append(lines, transcript.Cue{Block: b, Kind: blk.Kind, Text: st.Text})
 			}
 		}
 	default:

@@ -34,6 +34,9 @@ var (
 	ErrNotFound = errors.New("article not found")
 	// ErrUnavailable: the source could not be reached or answered badly.
 	ErrUnavailable = errors.New("article source unavailable")
+	// ErrTimeout: the source did not answer in time. It comes with
+	// ErrUnavailable, so stored audio is still served meanwhile.
+	ErrTimeout = errors.New("article source timed out")
 	// ErrInvalidID: the ID is not one ecouter accepts.
 	ErrInvalidID = errors.New("invalid article id")
 )

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -37,10 +38,11 @@ func fetchJSON(ctx context.Context, client *http.Client, rawURL string) ([]byte,
 	resp, err := client.Do(req)
 	if err != nil {
 		// *url.Error repeats the URL with its query; keep only the cause.
+		timeout := isTimeout(err)
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrUnavailable, where, err)
+		return nil, unavailable(where, err, timeout)
 	}
 	defer resp.Body.Close()
 
@@ -52,9 +54,27 @@ func fetchJSON(ctx context.Context, client *http.Client, rawURL string) ([]byte,
 	}
 	data, err := readLimited(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrUnavailable, where, err)
+		return nil, unavailable(where, err, isTimeout(err))
 	}
 	return data, nil
+}
+
+// unavailable is ErrUnavailable for where, with ErrTimeout if it timed out.
+func unavailable(where string, err error, timeout bool) error {
+	if timeout {
+		return fmt.Errorf("%w: %w: %s: %w", ErrUnavailable, ErrTimeout, where, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, where, err)
+}
+
+// isTimeout tells a source that did not answer in time (the client's
+// timeout, or the caller's deadline) from one that failed.
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
 }
 
 // readLimited reads all of r, failing beyond maxBodySize rather than

@@ -108,3 +108,25 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+// A source that does not answer in time is a timeout (504 to clients),
+// still unavailable (stored audio is served meanwhile).
+func TestSourceTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	client := &http.Client{Timeout: 50 * time.Millisecond}
+	_, err := fetchJSON(context.Background(), client, srv.URL+"/a.json")
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("hung source: %v, want ErrTimeout and ErrUnavailable", err)
+	}
+	down, _ := serve(t, status(http.StatusBadGateway, ``))
+	if _, err := fetchJSON(context.Background(), client, down.URL+"/a.json"); errors.Is(err, ErrTimeout) {
+		t.Fatalf("a failing source reported as a timeout: %v", err)
+	}
+}

@@ -45,6 +45,9 @@ func (o EncodeOptions) withDefaults() EncodeOptions {
 	return o
 }
 
+// Validate checks the options, their zero fields taking the defaults.
+func (o EncodeOptions) Validate() error { return o.withDefaults().validate() }
+
 func (o EncodeOptions) validate() error {
 	switch {
 	case !slices.Contains(mp3Rates, o.SampleRate):

@@ -6,7 +6,7 @@
 # Environment:
 #   BENCH_RUNS=3          runs of each timed benchmark (alternated with the reference)
 #   BENCH_WRK_SECONDS=10  length of each wrk run
-#   BENCH_ONLY="..."      only these sections: render encode loudness ttfb serve feed memory gobench profile
+#   BENCH_ONLY="..."      only these sections: render encode loudness ttfb serve feed memory store gobench profile
 #   BENCH_OUT=BENCHMARKS.md
 #   BENCH_KEEP=1          keep the work directory (logs, profiles, raw figures)
 # Only loopback addresses are used; every loop is bounded; processes started
@@ -21,7 +21,7 @@ cd "$ROOT"
 
 RUNS=${BENCH_RUNS:-3}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-10}
-ONLY=${BENCH_ONLY:-render encode loudness ttfb serve feed memory gobench profile}
+ONLY=${BENCH_ONLY:-render encode loudness ttfb serve feed memory store gobench profile}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 GO=${GO:-go}
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
@@ -45,7 +45,7 @@ trap 'exit 130' INT TERM
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 # --- setup ---------------------------------------------------------------
-install_missing wrk nginx hyperfine lame espeak-ng ffmpeg libmp3lame-dev curl
+install_missing wrk nginx hyperfine lame espeak-ng ffmpeg libmp3lame-dev curl time
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -256,6 +256,68 @@ if want memory; then
 	record mem.slow.hwm "$hwm2"
 	say "500 slow downloads: peak ${hwm2} MB ($slow)"
 	note "Memory: VmHWM of the \`ecouter serve\` process (/proc/PID/status), one run each. 20 concurrent first plays of 20 different long articles (bench/cmd/articles -kind long: the blocks of tramway-nantes shuffled, ~$CHARS characters each; the sentence cache holds the sample's sentences, so synthesis is mostly cache reads): idle ${idle} MB before, ${hwm} MB peak; per render = (peak − idle) / 20, compared with the float32 PCM of one such article (${secs%.*} s at 22,050 Hz). 500 slow downloads (bench/cmd/slowclients: 500 connections reading the cached 4.4 MB MP3 at 16 KB/s through a 32 KB receive buffer for 15 s): idle ${idle2} MB before, ${hwm2} MB peak; client report: ${slow:-none}."
+fi
+
+# --- memory of one render, whatever the article ---------------------------------
+# peak_kb ID STORE [VAR=VALUE...]: VmHWM of one `ecouter render ID`, in KB.
+peak_kb() {
+	local id=$1 store=$2
+	shift 2
+	env "$@" ECOUTER_STORE="$store" ECOUTER_LOG_LEVEL=warn /usr/bin/time -f '%M' -o "$W/time.txt" \
+		"$ECOUTER" render "$id" >/dev/null 2>>"$W/ecouter.log"
+	cat "$W/time.txt"
+}
+# pcm_mb STORE ID: the float32 PCM of a render at 22,050 Hz, in MB.
+pcm_mb() {
+	awk -F'"duration":' 'NF > 1 { split($2, a, ","); printf "%.1f\n", a[1] * 22050 * 4 / 1e6; exit }' \
+		"$1/articles/$2/manifest.json"
+}
+if want memory; then
+	say "peak memory of one render: a long article, one 12,000-word sentence, 3,000 short sentences"
+	P=$W/patho
+	"$W/bin/articles" -kind long -n 1 -o "$P"
+	"$W/bin/articles" -kind onesentence -n 1 -words 12000 -o "$P"
+	"$W/bin/articles" -kind short -n 1 -sentences 3000 -o "$P"
+	# Idle: the same command with everything built and nothing to render
+	# (an article rendered already and unchanged).
+	rm -rf "$W/idlestore"
+	peak_kb long-01 "$W/idlestore" ECOUTER_ARTICLES="dir:$P" >/dev/null
+	idle=$(peak_kb long-01 "$W/idlestore" ECOUTER_ARTICLES="dir:$P")
+	for spec in long:long-01 sentence:phrase-01 short:courtes-01; do
+		name=${spec%%:*} id=${spec#*:}
+		rm -rf "$W/pstore"
+		kb=$(peak_kb "$id" "$W/pstore" ECOUTER_ARTICLES="dir:$P")
+		record "mem.one.$name.peak" "$(awk -v k="$kb" 'BEGIN { printf "%.1f\n", k / 1024 }')"
+		record "mem.one.$name.above" "$(awk -v k="$kb" -v i="$idle" 'BEGIN { printf "%.1f\n", (k - i) / 1024 }')"
+		record "mem.one.$name.pcm" "$(pcm_mb "$W/pstore" "$id")"
+		say "$id: peak $((kb / 1024)) MB, idle $((idle / 1024)) MB"
+	done
+	rm -rf "$W/pstore" "$W/idlestore"
+	note "Memory of one render: \`/usr/bin/time -f %M ecouter render ID\` (peak RSS of the process, espeak-ng's own processes not included) into a fresh store, one run each: a long article (bench/cmd/articles -kind long, ~$CHARS characters), an article that is one sentence of 12,000 words (\`-kind onesentence\`: commas every 8 words, no full stop; espeak-ng reads it in pieces of at most ECOUTER_ESPEAK_MAX_SENTENCE characters), and one of 3,000 short sentences (\`-kind short\`). Idle is the same command on an article already rendered and unchanged: $((idle / 1024)) MB. The reference is the float32 PCM of the whole article at 22,050 Hz, what holding its audio would cost."
+fi
+
+# --- store size, with and without the caps ---------------------------------------
+if want store; then
+	say "store size: the 5 samples rendered, edited, rendered again"
+	"$W/bin/articles" -kind samples -o "$W/samples"
+	"$W/bin/articles" -kind edited -o "$W/edited"
+	ids="breve budget-municipal festival-jazz meteo-bretagne tramway-nantes"
+	for spec in uncapped:ECOUTER_SENTENCE_CACHE_MAX=0 capped:ECOUTER_KEEP_PREVIOUS=0s:ECOUTER_SENTENCE_CACHE_MAX=20MB; do
+		name=${spec%%:*}
+		IFS=: read -r -a vars <<<"${spec#*:}"
+		S=$W/store-$name
+		rm -rf "$S"
+		# shellcheck disable=SC2086 # one argument per ID
+		for src in samples edited; do
+			env "${vars[@]}" ECOUTER_STORE="$S" ECOUTER_ARTICLES="dir:$W/$src" ECOUTER_LOG_LEVEL=warn \
+				"$ECOUTER" render $ids >/dev/null 2>>"$W/ecouter.log"
+		done
+		record "store.$name.mb" "$(du -sb "$S" | awk '{ printf "%.2f\n", $1 / 1e6 }')"
+		record "store.$name.audio_mb" "$(du -sbc "$S"/articles/*/*.mp3 | awk 'END { printf "%.2f\n", $1 / 1e6 }')"
+		record "store.$name.sentences_mb" "$(du -sb "$S/sentences" | awk '{ printf "%.2f\n", $1 / 1e6 }')"
+		say "$name: $(du -sh "$S" | cut -f1)"
+	done
+	note "Store size: \`ecouter render\` of the five samples into a fresh folder store, then of the same five each with one paragraph added (bench/cmd/articles -kind samples, -kind edited), \`du -sb\` of the store. Uncapped: ECOUTER_SENTENCE_CACHE_MAX=0 and the default ECOUTER_KEEP_PREVIOUS (1h: the previous MP3s are all kept); audio $(last store.uncapped.audio_mb) MB, sentence cache $(last store.uncapped.sentences_mb) MB. Capped: ECOUTER_KEEP_PREVIOUS=0s and ECOUTER_SENTENCE_CACHE_MAX=20MB, collected after each render; audio $(last store.capped.audio_mb) MB, sentence cache $(last store.capped.sentences_mb) MB."
 fi
 
 # --- Go micro-benchmarks ---------------------------------------------------------------

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+
+	"ecouter/script"
+	"ecouter/transcript"
 )
 
 // ChaptersType is the media type of JSON chapters.
@@ -23,11 +26,11 @@ type Chapter struct {
 // title, byline and first paragraphs), then one chapter per heading from
 // the start of its first sentence. Each ends where the next starts, the
 // last at duration.
-func Chapters(cues []Cue, duration float64) []Chapter {
+func Chapters(cues []transcript.Cue, duration float64) []Chapter {
 	chs := []Chapter{{Title: IntroTitle}}
 	block := -1
 	for _, c := range cues {
-		if c.Kind != "heading" {
+		if c.Kind != script.Heading {
 			continue
 		}
 		// A long heading may be read as several sentences: one chapter.

@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"ecouter/feed/feedtest"
+	"ecouter/transcript"
 )
 
-func testCues() []Cue {
-	return []Cue{
+func testCues() []transcript.Cue {
+	return []transcript.Cue{
 		{Block: 0, Kind: "title", Text: "Le tramway prolongé", Start: 0.1, End: 2},
 		{Block: 1, Kind: "byline", Text: "Par Claire Martin.", Start: 3, End: 4},
 		{Block: 2, Kind: "paragraph", Text: "La ligne ira plus loin.", Start: 5, End: 7},
@@ -74,7 +75,7 @@ func TestExcerpt(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Excerpt: %q, want %q", got, want)
 	}
-	cues := []Cue{
+	cues := []transcript.Cue{
 		{Block: 1, Kind: "paragraph", Text: strings.TrimSpace(strings.Repeat("Une phrase assez longue pour remplir l'extrait. ", 9))},
 		{Block: 1, Kind: "paragraph", Text: "Celle-ci ne tient plus."},
 	}

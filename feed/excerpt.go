@@ -1,6 +1,11 @@
 package feed
 
-import "strings"
+import (
+	"strings"
+
+	"ecouter/script"
+	"ecouter/transcript"
+)
 
 // excerptChars is about what podcast apps show before "more": a few
 // sentences, never cut in the middle of one.
@@ -10,7 +15,7 @@ const excerptChars = 400
 // (list items and quotes count as paragraphs), up to about 400
 // characters, grouped by paragraph. The title, byline and headings are
 // left out: apps show the title already.
-func Excerpt(cues []Cue) []string {
+func Excerpt(cues []transcript.Cue) []string {
 	var (
 		paras []string
 		cur   []string
@@ -25,7 +30,7 @@ func Excerpt(cues []Cue) []string {
 	}
 	for _, c := range cues {
 		switch c.Kind {
-		case "paragraph", "list_item", "quote":
+		case script.Paragraph, script.ListItem, script.Quote:
 		default:
 			continue
 		}

@@ -99,13 +99,3 @@ type Item struct {
 // GUID is the episode's guid: the article ID alone, so that re-renders,
 // new URLs or a moved feed never make apps list the episode twice.
 func (it Item) GUID() string { return "ecouter:" + it.ID }
-
-// Cue is one spoken sentence of a render (render.Cue, without the
-// dependency).
-type Cue struct {
-	Block int
-	Kind  string // title, byline, heading, paragraph, list_item, quote
-	Text  string
-	Start float64 // seconds
-	End   float64
-}

@@ -101,7 +101,7 @@ func item(it Item) rssItem {
 		// Whole seconds, rounded: apps show minutes anyway.
 		Duration:    strconv.FormatInt(int64(math.Round(it.Duration)), 10),
 		EpisodeType: "full",
-		Transcript:  &transcript{URL: it.Transcript, Type: "text/vtt", Language: "fr"},
+		Transcript:  &podcastTranscript{URL: it.Transcript, Type: "text/vtt", Language: "fr"},
 		Chapters:    &chapters{URL: it.Chapters, Type: ChaptersType},
 	}
 	// Articles without a date are dated by their audio.
@@ -173,18 +173,18 @@ type channel struct {
 }
 
 type rssItem struct {
-	Title       string      `xml:"title"`
-	Link        string      `xml:"link,omitempty"`
-	GUID        guid        `xml:"guid"`
-	PubDate     string      `xml:"pubDate,omitempty"`
-	Description string      `xml:"description"`
-	Content     cdata       `xml:"content:encoded"`
-	Enclosure   enclosure   `xml:"enclosure"`
-	Author      string      `xml:"itunes:author,omitempty"`
-	Duration    string      `xml:"itunes:duration"`
-	EpisodeType string      `xml:"itunes:episodeType"`
-	Transcript  *transcript `xml:"podcast:transcript"`
-	Chapters    *chapters   `xml:"podcast:chapters"`
+	Title       string             `xml:"title"`
+	Link        string             `xml:"link,omitempty"`
+	GUID        guid               `xml:"guid"`
+	PubDate     string             `xml:"pubDate,omitempty"`
+	Description string             `xml:"description"`
+	Content     cdata              `xml:"content:encoded"`
+	Enclosure   enclosure          `xml:"enclosure"`
+	Author      string             `xml:"itunes:author,omitempty"`
+	Duration    string             `xml:"itunes:duration"`
+	EpisodeType string             `xml:"itunes:episodeType"`
+	Transcript  *podcastTranscript `xml:"podcast:transcript"`
+	Chapters    *chapters          `xml:"podcast:chapters"`
 }
 
 type atomLink struct {
@@ -233,7 +233,7 @@ type enclosure struct {
 	Type   string `xml:"type,attr"`
 }
 
-type transcript struct {
+type podcastTranscript struct {
 	URL      string `xml:"url,attr"`
 	Type     string `xml:"type,attr"`
 	Language string `xml:"language,attr"`

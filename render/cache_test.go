@@ -166,19 +166,17 @@ func TestCalibrationSurvivesRestart(t *testing.T) {
 	if _, err := f.svc.Ensure(ctx, "long", Options{}); err != nil {
 		t.Fatal(err)
 	}
-	learned := f.svc.calib.offset()
+	learned := f.svc.pl.calib.current(ctx).total()
 	if learned == 0 {
 		t.Fatal("nothing was learned from the first render")
 	}
 	again := New(f.src, f.syn, f.store, f.svc.cfg, f.svc.log, nil)
-	again.loadCalibration(ctx)
-	if got := again.calib.offset(); math.Abs(got-learned) > 1e-9 {
+	if got := again.pl.calib.current(ctx).total(); math.Abs(got-learned) > 1e-9 {
 		t.Fatalf("restarted service offset %.3f, learned %.3f", got, learned)
 	}
 	// Another voice does not inherit it.
 	other := New(f.src, &synthtest.Fake{Rate: 16000}, f.store, f.svc.cfg, f.svc.log, nil)
-	other.loadCalibration(ctx)
-	if got := other.calib.offset(); got != 0 {
+	if got := other.pl.calib.current(ctx).total(); got != 0 {
 		t.Fatalf("another voice starts from %.3f, want 0", got)
 	}
 }

@@ -3,11 +3,9 @@ package render
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -25,18 +23,33 @@ import (
 const calibrationExcerpt = 30 * time.Second
 
 // calibration holds for one Service: one voice, encoder setting, pause set
-// and target (the store key of calibrationRecord names all four).
+// and target (its store key names all four). It is read from the store
+// once per process and written back after every render.
 type calibration struct {
+	rec  records
+	key  string
+	log  *slog.Logger
+	once sync.Once
+
 	mu   sync.Mutex
-	bias float64  // learned: target minus what the whole PCM measured
+	bias float64  // learned: what the pauses take off the whole PCM's loudness
 	loss *float64 // the encoder's measured loss; nil until measured
 }
 
-// offset is what to add to the target when levelling sentences.
-func (c *calibration) offset() float64 {
+// offsets are the corrections one render levels its sentences with.
+type offsets struct {
+	bias, loss float64
+}
+
+func (o offsets) total() float64 { return o.bias + o.loss }
+
+// current returns the offsets for a render starting now, reading the
+// stored calibration the first time.
+func (c *calibration) current(ctx context.Context) offsets {
+	c.once.Do(func() { c.load(ctx) })
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.bias + c.encoderLossLocked()
+	return offsets{bias: c.bias, loss: c.encoderLossLocked()}
 }
 
 func (c *calibration) encoderLoss() float64 {
@@ -52,10 +65,15 @@ func (c *calibration) encoderLossLocked() float64 {
 	return *c.loss
 }
 
-// observe records a finished render of seconds: its PCM measured got,
-// where target plus the encoder's loss was wanted; excerpt is its start,
-// encoded with opt to measure the encoder's loss the first time.
-func (c *calibration) observe(excerpt audio.Clip, seconds float64, opt audio.EncodeOptions, target, got float64) error {
+// observe learns from a finished render of seconds, levelled with used:
+// its whole PCM measured got, where target plus the encoder's loss was
+// wanted; excerpt is its start, encoded with opt to measure the encoder's
+// loss the first time.
+//
+// The new bias is derived from the offsets this render used, not from the
+// current ones: renders overlap, and each would otherwise add its own
+// correction on top of the others' (over-correcting).
+func (c *calibration) observe(used offsets, excerpt audio.Clip, seconds float64, opt audio.EncodeOptions, target, got float64) error {
 	if math.IsInf(got, -1) || seconds < 5 {
 		return nil // too short to learn from
 	}
@@ -75,13 +93,14 @@ func (c *calibration) observe(excerpt audio.Clip, seconds float64, opt audio.Enc
 	if c.loss == nil {
 		c.loss = &loss
 	}
-	// Correct by the whole error: the next article is most likely read by
-	// the same voice at the same pace. The bound keeps a freak article
-	// from pushing the next ones into the limiter.
-	miss := target + *c.loss - got
-	c.bias = max(-4, min(4, c.bias+miss))
+	// What the pauses took: the PCM was levelled to target + used.total()
+	// and measured got. The bound keeps a freak article from pushing the
+	// next ones into the limiter.
+	c.bias = clampBias(target + used.total() - got)
 	return nil
 }
+
+func clampBias(b float64) float64 { return max(-4, min(4, b)) }
 
 // measureEncoderLoss encodes and decodes an excerpt of real speech and
 // returns the loudness it lost, clamped to a sane range.
@@ -103,71 +122,34 @@ func measureEncoderLoss(c audio.Clip, opt audio.EncodeOptions) (float64, error) 
 	return max(-1, min(2, before-audio.Loudness(decoded))), nil
 }
 
-// calibrationRecord is the calibration as stored, so that a new process
-// (every `ecouter render`, every deploy) starts from what earlier renders
-// measured instead of landing its first article low.
-type calibrationRecord struct {
-	Bias        float64  `json:"bias_lu"`
-	EncoderLoss *float64 `json:"encoder_loss_lu,omitempty"`
-}
-
-func (c *calibration) record() calibrationRecord {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r := calibrationRecord{Bias: c.bias}
-	if c.loss != nil {
-		l := *c.loss
-		r.EncoderLoss = &l
+func (c *calibration) load(ctx context.Context) {
+	r, err := c.rec.calibration(ctx, c.key)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			c.log.Warn("read loudness calibration", "err", err)
+		}
+		return
 	}
-	return r
-}
-
-func (c *calibration) restore(r calibrationRecord) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.bias = max(-4, min(4, r.Bias))
+	c.bias = clampBias(r.Bias)
 	if r.EncoderLoss != nil {
 		l := max(-1, min(2, *r.EncoderLoss))
 		c.loss = &l
 	}
 }
 
-// calibrationKey names the stored calibration: it holds for one backend
-// voice, encoder setting, pause set and target.
-func (s *Service) calibrationKey() string {
-	b, _ := json.Marshal([]any{s.synth.Fingerprint(), s.cfg.Encode, s.cfg.Pauses, s.cfg.TargetLUFS})
-	sum := sha256.Sum256(b)
-	return "calibration/" + hex.EncodeToString(sum[:12]) + ".json"
-}
-
-// loadCalibration reads the stored calibration once per process.
-func (s *Service) loadCalibration(ctx context.Context) {
-	s.calibOnce.Do(func() {
-		b, err := s.store.Open(ctx, s.calibrationKey())
-		if err != nil {
-			if !errors.Is(err, store.ErrNotFound) {
-				s.log.Warn("read loudness calibration", "err", err)
-			}
-			return
-		}
-		defer b.Close()
-		var r calibrationRecord
-		if err := json.NewDecoder(b).Decode(&r); err != nil {
-			s.log.Warn("read loudness calibration", "err", err)
-			return
-		}
-		s.calib.restore(r)
-	})
-}
-
-// saveCalibration stores the calibration after a render; a failure costs
-// only accuracy on the next process's first render.
-func (s *Service) saveCalibration(ctx context.Context) {
-	b, err := json.Marshal(s.calib.record())
-	if err == nil {
-		err = s.store.Put(ctx, s.calibrationKey(), bytes.NewReader(b))
+// save stores the calibration after a render; a failure costs only
+// accuracy on the next process's first render.
+func (c *calibration) save(ctx context.Context) {
+	c.mu.Lock()
+	r := calibrationRecord{Bias: c.bias}
+	if c.loss != nil {
+		l := *c.loss
+		r.EncoderLoss = &l
 	}
-	if err != nil {
-		s.log.Warn("store loudness calibration", "err", err)
+	c.mu.Unlock()
+	if err := c.rec.putCalibration(ctx, c.key, r); err != nil {
+		c.log.Warn("store loudness calibration", "err", err)
 	}
 }

@@ -3,46 +3,50 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"time"
 
 	"ecouter/audio"
 )
 
 // encoding turns the article's PCM into MP3 as it grows: new samples are
-// encoded as soon as they are added, and the frames go to the stream.
+// encoded as soon as they are added, and the frames go to the spool on
+// disk, which the stream's listeners read.
 //
 // Memory stays bounded whatever the article's length: samples are dropped
-// once encoded; the whole article's loudness is measured as it goes and
-// only its first seconds are kept (for the encoder calibration).
+// once encoded, frames are on disk; the whole article's loudness is
+// measured as it goes and only its first seconds are kept (for the encoder
+// calibration).
 type encoding struct {
 	st      *Stream // may be nil
 	enc     *audio.Encoder
+	sp      *spool
 	rate    int
 	pcm     []float32 // added, not yet encoded
 	total   int       // samples added so far
 	meter   *audio.Meter
 	excerpt []float32 // the first calibrationExcerpt of the article
-	frames  []byte
-	header  []byte // the stream's ID3 tag, sent with the first frames
+	header  []byte    // the stream's ID3 tag, sent with the first frames
 
 	encodeSeconds float64
 }
 
-// start opens the encoder and prepares the stream's ID3 tag (without the
-// length, unknown yet).
+// start opens the encoder and the spool, and prepares the stream's ID3
+// tag (without the length, unknown yet).
 func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) error {
 	enc, err := audio.NewEncoder(rate, opt)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
 	e.enc, e.rate, e.meter = enc, rate, audio.NewMeter(rate)
-	if e.st != nil {
-		var b bytes.Buffer
-		if _, err := audio.WriteTags(&b, tags, 0); err != nil {
-			return fmt.Errorf("encode: %w", err)
-		}
-		e.header = b.Bytes()
+	if e.sp, err = newSpool(); err != nil {
+		return err
 	}
+	var b bytes.Buffer
+	if _, err := audio.WriteTags(&b, tags, 0); err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	e.header = b.Bytes()
 	return nil
 }
 
@@ -69,51 +73,65 @@ func (e *encoding) encodePending() error {
 		return fmt.Errorf("encode: %w", err)
 	}
 	e.pcm = e.pcm[:0]
-	e.emit(b)
 	e.encodeSeconds += since(t)
+	return e.emit(b)
+}
+
+func (e *encoding) emit(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	if _, err := e.sp.Write(b); err != nil {
+		return err
+	}
+	if e.st != nil {
+		// Nothing reaches listeners before the first audio frame, so a
+		// render that fails at once still gets a proper error response.
+		e.st.attach(e.header, e.sp)
+		e.st.wrote(e.sp.written())
+	}
 	return nil
 }
 
-func (e *encoding) emit(b []byte) {
-	e.frames = append(e.frames, b...)
-	if e.st != nil && len(b) > 0 {
-		// Nothing reaches listeners before the first audio frame, so a
-		// render that fails at once still gets a proper error response.
-		if e.header != nil {
-			e.st.write(e.header)
-			e.header = nil
-		}
-		e.st.write(b)
-	}
-}
-
-// finish flushes the encoder and returns the file to store: the final
-// tags, then the same frames as streamed with the first one (lame's
-// placeholder) replaced by the Info header, which needs the whole length.
-func (e *encoding) finish(tags audio.Tags) ([]byte, error) {
+// finish flushes the encoder and returns the file to store, read from the
+// spool: the final tags, then the same frames as streamed with the first
+// one (lame's placeholder) replaced by the Info header, which needs the
+// whole length.
+func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
 	tail, err := e.enc.Flush()
 	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
+		return nil, 0, fmt.Errorf("encode: %w", err)
 	}
-	e.emit(tail)
-	frames := e.frames
-	if tag := e.enc.LameTag(); len(tag) > 0 {
-		if len(tag) > len(frames) || frames[0] != 0xFF {
-			return nil, fmt.Errorf("encode: no placeholder frame for the Info header")
+	if err := e.emit(tail); err != nil {
+		return nil, 0, err
+	}
+	size := e.sp.written()
+	tag := e.enc.LameTag()
+	if len(tag) > 0 {
+		first := make([]byte, 1)
+		if int64(len(tag)) > size {
+			return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
 		}
-		copy(frames, tag)
+		if _, err := e.sp.ReadAt(first, 0); err != nil || first[0] != 0xFF {
+			return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
+		}
 	}
-	var out bytes.Buffer
-	out.Grow(len(frames) + 4096)
-	if _, err := audio.WriteTags(&out, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
+	var head bytes.Buffer
+	if _, err := audio.WriteTags(&head, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
+		return nil, 0, fmt.Errorf("encode: %w", err)
 	}
-	out.Write(frames)
-	return out.Bytes(), nil
+	rest := io.NewSectionReader(e.sp, int64(len(tag)), size-int64(len(tag)))
+	file := io.MultiReader(&head, bytes.NewReader(tag), rest)
+	return file, int64(head.Len()) + size, nil
 }
 
+// close releases the encoder and the encoding's hold on the spool (the
+// stream's listeners may hold it longer).
 func (e *encoding) close() {
 	if e.enc != nil {
 		e.enc.Close()
+	}
+	if e.sp != nil {
+		e.sp.release()
 	}
 }

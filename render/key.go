@@ -26,11 +26,15 @@ type keyInput struct {
 	Tags     audio.Tags
 	Blocks   []script.Block
 	Trimming [2]float64
+	// Cut is the longest piece of a sentence an engine call read, set only
+	// when a sentence was cut (so the keys of other articles stay as they
+	// were).
+	Cut int `json:",omitempty"`
 }
 
 // contentKey derives the render's content key: a hash of the narration,
 // the backend's fingerprint and every setting of the pipeline.
-func contentKey(cfg Config, voice string, tags audio.Tags, sc script.Script) string {
+func contentKey(cfg Config, voice string, tags audio.Tags, sc script.Script, cut int) string {
 	in := keyInput{
 		Version:  pipelineVersion,
 		Voice:    voice,
@@ -41,6 +45,7 @@ func contentKey(cfg Config, voice string, tags audio.Tags, sc script.Script) str
 		Tags:     tags,
 		Blocks:   sc.Blocks,
 		Trimming: [2]float64{trimThresholdDB, trimMargin.Seconds()},
+		Cut:      cut,
 	}
 	b, err := json.Marshal(in)
 	if err != nil {

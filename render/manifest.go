@@ -1,10 +1,9 @@
 package render
 
 import (
-	"path"
 	"time"
 
-	"ecouter/script"
+	"ecouter/transcript"
 )
 
 // Manifest records one stored render of an article: what was read, how it
@@ -38,7 +37,7 @@ type Manifest struct {
 	Timings       Timings   `json:"timings"`
 	Loudness      Loudness  `json:"loudness"`
 
-	Cues []Cue `json:"cues"`
+	Cues []transcript.Cue `json:"cues"`
 
 	// Previous is the audio of the render before this one, kept so that
 	// listeners who started it can finish; the one before is deleted.
@@ -64,20 +63,4 @@ type Loudness struct {
 	OutputLUFS float64 `json:"output_lufs"`    // the whole article's PCM, as measured
 	MP3LUFS    float64 `json:"mp3_lufs"`       // the same less the encoder's measured loss
 	TruePeak   float64 `json:"true_peak_dbtp"` // highest sentence true peak
-}
-
-// Cue is one spoken sentence and where it sits in the audio.
-type Cue struct {
-	Block int         `json:"block"`
-	Kind  script.Kind `json:"kind"`
-	Text  string      `json:"text"`
-	Start float64     `json:"start"` // seconds
-	End   float64     `json:"end"`
-}
-
-// Store keys. IDs are validated before they reach here, so they are safe
-// path segments.
-func manifestKey(id string) string { return path.Join("articles", id, "manifest.json") }
-func audioKey(id, key string) string {
-	return path.Join("articles", id, key+".mp3")
 }

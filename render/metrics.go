@@ -13,6 +13,8 @@ type Metrics struct {
 	hits       prometheus.Counter
 	misses     prometheus.Counter
 	inflight   prometheus.Gauge
+	storeBytes *prometheus.GaugeVec
+	freed      *prometheus.CounterVec
 }
 
 // NewMetrics registers the metrics with reg (nil: not registered, as in tests).
@@ -29,7 +31,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		characters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ecouter_synth_characters_total",
-			Help: "Characters sent to the speech backend.",
+			Help: "Characters sent to the speech backend (sentences read from the cache are not).",
 		}, []string{"backend"}),
 		billed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ecouter_synth_billed_characters_total",
@@ -47,9 +49,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "ecouter_renders_in_flight",
 			Help: "Renders running now.",
 		}),
+		storeBytes: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ecouter_store_bytes",
+			Help: "Bytes in the store by kind (audio, manifest, sentence, calibration), as of the last whole collection.",
+		}, []string{"kind"}),
+		freed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ecouter_store_freed_bytes_total",
+			Help: "Bytes removed from the store by collection, by kind.",
+		}, []string{"kind"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.renders, m.seconds, m.characters, m.billed, m.hits, m.misses, m.inflight)
+		reg.MustRegister(m.renders, m.seconds, m.characters, m.billed, m.hits, m.misses, m.inflight, m.storeBytes, m.freed)
 	}
 	return m
 }

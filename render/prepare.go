@@ -15,6 +15,7 @@ type prepared struct {
 	script script.Script
 	tags   audio.Tags
 	key    string
+	chars  int // spoken characters
 }
 
 // Narrate builds the narration script of an article: title, byline, then
@@ -41,14 +42,19 @@ func NarrateWith(a *article.Article, rules article.Rules, opt script.Options) sc
 	return script.BuildWith(inputs, opt)
 }
 
-func (s *Service) prepare(a *article.Article) prepared {
-	sc := NarrateWith(a, s.cfg.Rules, script.Options{Lexicon: s.cfg.Lexicon})
+func (pl *pipeline) prepare(a *article.Article) prepared {
+	sc := NarrateWith(a, pl.cfg.Rules, script.Options{Lexicon: pl.cfg.Lexicon})
 	tags := audio.Tags{
 		Title:  a.Title,
 		Artist: a.Author,
-		Album:  s.cfg.SiteName,
+		Album:  pl.cfg.SiteName,
 		Date:   date(a.Published),
 		URL:    a.URL,
 	}
-	return prepared{art: a, script: sc, tags: tags, key: contentKey(s.cfg, s.synth.Fingerprint(), tags, sc)}
+	limit := 0
+	if cut(sc, pl.limit) {
+		limit = pl.limit // the pieces change the audio
+	}
+	return prepared{art: a, script: sc, tags: tags, chars: spokenChars(sc),
+		key: contentKey(pl.cfg, pl.synth.Fingerprint(), tags, sc, limit)}
 }

@@ -1,69 +1,50 @@
 package render
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
-	"path"
+	"time"
 
 	"ecouter/audio"
 	"ecouter/store"
 )
 
-// sentenceCacheVersion changes if the way sentences are stored changes.
-const sentenceCacheVersion = "1"
-
-// sentenceKey is where a synthesised sentence lives: a hash of the backend's
-// fingerprint (backend, voice, engine, lexicons, rate, engine version) and
-// the spoken text. Shared by all articles, so a sentence repeated across
-// articles (a disclaimer, a signature) is paid for once.
-func sentenceKey(fingerprint, spoken string) string {
-	sum := sha256.Sum256([]byte(sentenceCacheVersion + "\x00" + fingerprint + "\x00" + spoken))
-	h := hex.EncodeToString(sum[:])
-	return path.Join("sentences", h[:2], h[2:]+".wav")
-}
-
-// synthesize returns the sentence's audio from the cache, or from the
+// synthesize returns the unit's audio from the sentence cache, or from the
 // backend (then caches it). cached reports which.
-func (s *Service) synthesize(ctx context.Context, spoken string) (clip audio.Clip, cached bool, err error) {
-	key := sentenceKey(s.synth.Fingerprint(), spoken)
-	if c, err := s.cachedSentence(ctx, key); err == nil {
+func (pl *pipeline) synthesize(ctx context.Context, spoken string) (clip audio.Clip, cached bool, err error) {
+	key := sentenceKey(pl.synth.Fingerprint(), spoken)
+	if c, info, err := pl.rec.sentence(ctx, key); err == nil {
+		pl.gc.touched(key)
+		if time.Since(info.ModTime) > touchAfter {
+			// Rewritten so its time tells other processes (and `ecouter
+			// gc`) it is still in use.
+			if _, err := pl.rec.putSentence(ctx, key, c); err != nil {
+				pl.log.Warn("sentence cache refresh failed", "key", key, "err", err)
+			}
+		}
 		return c, true, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		// A damaged entry is synthesised again and overwritten.
-		s.log.Warn("sentence cache entry unreadable", "key", key, "err", err)
+		pl.log.Warn("sentence cache entry unreadable", "key", key, "err", err)
 	}
-	c, err := s.synth.Synthesize(ctx, spoken)
+	c, err := pl.synth.Synthesize(ctx, spoken)
 	if err != nil {
 		return audio.Clip{}, false, err
 	}
-	var buf memFile
-	if err := audio.EncodeWAV(&buf, c); err != nil {
-		return audio.Clip{}, false, fmt.Errorf("cache sentence: %w", err)
-	}
-	if err := s.store.Put(ctx, key, bytes.NewReader(buf.b)); err != nil {
+	if n, err := pl.rec.putSentence(ctx, key, c); err != nil {
 		// The audio is good; only the next render will pay again.
-		s.log.Warn("sentence cache write failed", "key", key, "err", err)
+		pl.log.Warn("sentence cache write failed", "key", key, "err", err)
+	} else {
+		pl.gc.added(key, n)
 	}
 	return c, false, nil
 }
 
-func (s *Service) cachedSentence(ctx context.Context, key string) (audio.Clip, error) {
-	b, err := s.store.Open(ctx, key)
-	if err != nil {
-		return audio.Clip{}, err
-	}
-	defer b.Close()
-	c, err := audio.DecodeWAV(b)
-	if err != nil {
-		return audio.Clip{}, fmt.Errorf("decode cached sentence: %w", err)
-	}
-	return c, nil
-}
+// touchAfter is how old a cached sentence's time may get before a cache
+// hit rewrites it, so least-recently-used eviction works across processes
+// at the cost of one write per entry and day at most.
+const touchAfter = 24 * time.Hour
 
 // memFile is an in-memory io.WriteSeeker, for encoders that patch headers.
 type memFile struct {

@@ -2,18 +2,18 @@
 // MP3 (script -> synthesis -> stitch -> loudness -> encode -> store), runs
 // at most one render per article and content key, and answers from stored
 // renders whenever the article has not changed.
+//
+// A Service puts together three parts, each with one job: the Scheduler
+// (who renders what and when), the pipeline (produce, assemble, publish)
+// and the records (every store key, manifests, calibration).
 package render
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"path"
-	"runtime/debug"
-	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,28 +30,21 @@ var ErrNotRendered = errors.New("article not rendered yet")
 
 // Service renders articles and remembers what it rendered.
 type Service struct {
-	source    article.Source
-	synth     synth.Synthesizer
-	store     store.Store
-	cfg       Config
-	log       *slog.Logger
-	metrics   *Metrics
-	now       func() time.Time
-	calib     calibration
-	calibOnce sync.Once
+	source  article.Source
+	rec     records
+	pl      *pipeline
+	sched   Scheduler
+	gc      *collector
+	cfg     Config
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
 
 	ensures singleflight.Group // one fetch-and-check per article at a time
+	batches chan struct{}      // renders of every batch together: half the slots
 
-	mu       sync.Mutex
-	checked  map[string]checked // article ID -> last check against the source
-	inflight map[string]int     // article ID -> renders running
-	jobs     map[string]*job    // article ID @ content key -> render running
-	slots    chan struct{}      // one per render running; nil: no limit
-	// Background work (renders, batches) counted under mu rather than in
-	// a WaitGroup: work may start while Wait waits, which a WaitGroup
-	// forbids once its count has reached zero.
-	background int
-	idle       chan struct{} // closed when background drops to zero
+	mu      sync.Mutex
+	checked map[string]checked // article ID -> last check against the source
 }
 
 // checked remembers the manifest that matched the source at a given time.
@@ -60,21 +53,36 @@ type checked struct {
 	m  *Manifest
 }
 
-// New returns a Service. metrics may be nil.
+// SentenceLimiter is a backend that reads sentences of at most
+// SentenceLimit characters well; longer ones are cut into pieces for it.
+type SentenceLimiter interface {
+	SentenceLimit() int
+}
+
+// New returns a Service. metrics may be nil; zero fields of cfg take their
+// defaults.
 func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, log *slog.Logger, metrics *Metrics) *Service {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
+	cfg = cfg.withDefaults()
+	rec := newRecords(st)
+	pl := &pipeline{
+		synth: syn, rec: rec, cfg: cfg, log: log, metrics: metrics,
+		calib: &calibration{rec: rec, key: calibrationKey(syn.Fingerprint(), cfg), log: log},
+	}
+	if l, ok := syn.(SentenceLimiter); ok {
+		pl.limit = l.SentenceLimit()
+	}
 	s := &Service{
-		source: src, synth: syn, store: st, cfg: cfg, log: log, metrics: metrics,
-		now:      time.Now,
-		checked:  map[string]checked{},
-		inflight: map[string]int{},
-		jobs:     map[string]*job{},
+		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
+		sched:   NewLocal(cfg.MaxRenders, log),
+		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
+		now:     time.Now,
+		checked: map[string]checked{},
 	}
-	if cfg.MaxRenders > 0 {
-		s.slots = make(chan struct{}, cfg.MaxRenders)
-	}
+	s.gc = newCollector(rec, cfg, func() time.Time { return s.now() }, metrics)
+	pl.gc = s.gc
 	return s
 }
 
@@ -88,7 +96,7 @@ func (s *Service) Ensure(ctx context.Context, id string, opt Options) (*Manifest
 		return nil, err
 	}
 	if r.job != nil {
-		return r.job.wait(ctx)
+		return r.job.Wait(ctx)
 	}
 	return r.m, nil
 }
@@ -102,7 +110,7 @@ func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, er
 		return nil, nil, err
 	}
 	if r.job != nil {
-		return nil, r.job.stream, nil
+		return nil, r.job.Stream(), nil
 	}
 	return r.m, nil, nil
 }
@@ -110,7 +118,7 @@ func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, er
 // outcome is what a check found: a render to serve, or one running.
 type outcome struct {
 	m   *Manifest
-	job *job
+	job *Job
 }
 
 // check finds or starts the render that answers a request for the article.
@@ -165,16 +173,29 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{}, fmt.Errorf("fetch article %s: %w", id, err)
 	}
 	fetch := since(t)
-	p := s.prepare(a)
+	p := s.pl.prepare(a)
 	if prev != nil && prev.Key == p.key {
 		s.remember(id, prev)
 		s.metrics.hits.Inc()
 		return outcome{m: prev}, nil
 	}
+	// Refused before anything is synthesised or billed. Listeners keep
+	// the previous audio, as they do while any new render is pending; the
+	// caller that waits for the new render (the CMS) gets the error.
+	if p.chars > s.cfg.MaxChars {
+		err := fmt.Errorf("render %s: %w", id, &TooLongError{Chars: p.chars, Max: s.cfg.MaxChars})
+		if prev != nil && !opt.Wait {
+			s.log.Warn("edited article too long, serving its previous audio", "article_id", id, "err", err)
+			return outcome{m: prev}, nil
+		}
+		return outcome{}, err
+	}
 	s.metrics.misses.Inc()
-	detached := prev != nil && !opt.Wait
-	j, err := s.start(ctx, id, p, prev, fetch, opt.Progress, detached, opt.Wait)
-	if detached {
+	req := s.request(id, p, prev, fetch, opt.Progress)
+	req.Queue = opt.Wait
+	req.Detached = prev != nil && !opt.Wait
+	j, err := s.sched.Start(ctx, req)
+	if req.Detached {
 		// Busy or not, listeners get the previous audio; a later request
 		// starts the new render.
 		return outcome{m: prev}, nil
@@ -185,33 +206,38 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 	return outcome{job: j}, nil
 }
 
+// request is the scheduler's request for the render of p: the pipeline
+// under the render timeout, then the bookkeeping of a finished render.
+func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) Request {
+	return Request{ID: id, Key: p.key, Render: func(ctx context.Context, st *Stream) (*Manifest, error) {
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+		defer cancel()
+		s.metrics.inflight.Inc()
+		defer s.metrics.inflight.Dec()
+		m, err := s.pl.run(ctx, task{id: id, p: p, prev: prev, progress: progress, st: st})
+		if err != nil {
+			s.metrics.renders.WithLabelValues("error").Inc()
+			return nil, err
+		}
+		m.Timings.Fetch = fetch
+		s.metrics.renders.WithLabelValues("ok").Inc()
+		s.metrics.seconds.Observe(m.RenderSeconds)
+		s.remember(id, m)
+		s.collectAfter(id)
+		return m, nil
+	}}
+}
+
 // Manifest returns the stored manifest of the article's current render, or
 // ErrNotRendered. It does not contact the source.
 func (s *Service) Manifest(ctx context.Context, id string) (*Manifest, error) {
-	if err := article.ValidID(id); err != nil {
-		return nil, err
-	}
-	b, err := s.store.Open(ctx, manifestKey(id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("manifest %s: %w", id, ErrNotRendered)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", id, err)
-	}
-	defer b.Close()
-	data, err := io.ReadAll(b)
-	if err != nil {
-		return nil, fmt.Errorf("read manifest %s: %w", id, err)
-	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("decode manifest %s: %w", id, err)
-	}
-	// A manifest whose audio went missing is no render at all.
-	if _, err := s.store.Stat(ctx, m.Audio); errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("manifest %s: audio missing: %w", id, ErrNotRendered)
-	}
-	return &m, nil
+	return s.rec.manifest(ctx, id)
+}
+
+// List returns the manifests of every rendered article, newest render
+// first. It reads the store, so it sees renders made by other processes.
+func (s *Service) List(ctx context.Context) ([]*Manifest, error) {
+	return s.rec.manifests(ctx)
 }
 
 // Article fetches the article from the source (to tell unknown articles
@@ -223,51 +249,63 @@ func (s *Service) Article(ctx context.Context, id string) (*article.Article, err
 	return s.source.Article(ctx, id)
 }
 
-// Rendering reports whether a render of the article is running.
-func (s *Service) Rendering(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inflight[id] > 0
+// Script fetches the article and returns its narration script.
+func (s *Service) Script(ctx context.Context, id string) (script.Script, error) {
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		return script.Script{}, err
+	}
+	return s.pl.prepare(a).script, nil
 }
 
 // Open opens a render's MP3.
 func (s *Service) Open(ctx context.Context, m *Manifest) (store.Blob, error) {
-	b, err := s.store.Open(ctx, m.Audio)
+	b, err := s.rec.st.Open(ctx, m.Audio)
 	if err != nil {
 		return nil, fmt.Errorf("open audio %s: %w", m.ID, err)
 	}
 	return b, nil
 }
 
-// Wait blocks until background work (renders, batches) is finished or
-// ctx ends.
-func (s *Service) Wait(ctx context.Context) error {
-	s.mu.Lock()
-	if s.background == 0 {
-		s.mu.Unlock()
-		return nil
+// minVersion is the shortest version prefix OpenVersion looks up.
+const minVersion = 8
+
+// OpenVersion opens the MP3 of the article's render whose content key
+// starts with v, as long as the store keeps it (the previous render's is
+// kept ECOUTER_KEEP_PREVIOUS), so that a versioned URL always serves the
+// bytes whose length the feed listed; otherwise, or with v empty, the
+// current render's, m. It returns the content key of what it opened.
+func (s *Service) OpenVersion(ctx context.Context, m *Manifest, v string) (store.Blob, string, error) {
+	if v != "" && !strings.HasPrefix(m.Key, v) && len(v) >= minVersion {
+		if key, err := s.rec.audioByVersion(ctx, m.ID, v); err == nil {
+			if b, err := s.rec.st.Open(ctx, key); err == nil {
+				return b, audioVersion(key), nil
+			}
+		}
 	}
-	if s.idle == nil {
-		s.idle = make(chan struct{})
-	}
-	idle := s.idle
-	s.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	b, err := s.Open(ctx, m)
+	return b, m.Key, err
 }
 
-func (s *Service) busy(d int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.background += d
-	if s.background == 0 && s.idle != nil {
-		close(s.idle)
-		s.idle = nil
-	}
+// Rendering reports whether a render of the article is running.
+func (s *Service) Rendering(id string) bool { return s.sched.Rendering(id) }
+
+// Wait blocks until background work (renders, batches) is finished or
+// ctx ends.
+func (s *Service) Wait(ctx context.Context) error { return s.sched.Wait(ctx) }
+
+// Track runs fn in the background as part of the Service's work, so Wait
+// (at shutdown) waits for it too.
+func (s *Service) Track(fn func()) { s.sched.Track(fn) }
+
+// Go runs Ensure in the background (for render requests answered with
+// 202); failures are logged.
+func (s *Service) Go(id string, opt Options) {
+	s.Track(func() {
+		if _, err := s.Ensure(context.Background(), id, opt); err != nil {
+			s.log.Error("render failed", "article_id", id, "err", err)
+		}
+	})
 }
 
 func (s *Service) fresh(id string) *Manifest {
@@ -284,69 +322,4 @@ func (s *Service) remember(id string, m *Manifest) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checked[id] = checked{at: s.now(), m: m}
-}
-
-// Go runs Ensure in the background (for render requests answered with
-// 202); failures are logged.
-func (s *Service) Go(id string, opt Options) {
-	s.Track(func() {
-		if _, err := s.Ensure(context.Background(), id, opt); err != nil {
-			s.log.Error("render failed", "article_id", id, "err", err)
-		}
-	})
-}
-
-// Track runs fn in the background as part of the Service's work, so Wait
-// (at shutdown) waits for it too.
-func (s *Service) Track(fn func()) {
-	s.busy(1)
-	go func() {
-		defer s.busy(-1)
-		fn()
-	}()
-}
-
-// ErrPanic reports a bug caught while rendering.
-var ErrPanic = errors.New("internal error while rendering")
-
-func recoverTo(err *error, log *slog.Logger, id string) {
-	if r := recover(); r != nil {
-		log.Error("panic while rendering", "article_id", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-		*err = fmt.Errorf("render %s: %w", id, ErrPanic)
-	}
-}
-
-// List returns the manifests of every rendered article, newest render
-// first. It reads the store, so it sees renders made by other processes.
-func (s *Service) List(ctx context.Context) ([]*Manifest, error) {
-	infos, err := s.store.List(ctx, "articles/")
-	if err != nil {
-		return nil, fmt.Errorf("list renders: %w", err)
-	}
-	var out []*Manifest
-	for _, in := range infos {
-		if path.Base(in.Key) != "manifest.json" {
-			continue
-		}
-		id := path.Base(path.Dir(in.Key))
-		m, err := s.Manifest(ctx, id)
-		if errors.Is(err, ErrNotRendered) || errors.Is(err, article.ErrInvalidID) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b *Manifest) int { return b.RenderedAt.Compare(a.RenderedAt) })
-	return out, nil
-}
-
-// Script fetches the article and returns its narration script.
-func (s *Service) Script(ctx context.Context, id string) (script.Script, error) {
-	a, err := s.Article(ctx, id)
-	if err != nil {
-		return script.Script{}, err
-	}
-	return s.prepare(a).script, nil
 }

@@ -58,7 +58,7 @@ type fixture struct {
 	src   *memSource
 	syn   *synthtest.Fake
 	store *store.Dir
-	clock *time.Time
+	clock *atomic.Int64 // Unix nanoseconds: background work reads it too
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -72,12 +72,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	cfg := DefaultConfig()
 	svc := New(src, syn, st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	svc.now = func() time.Time { return now }
-	return &fixture{svc: svc, src: src, syn: syn, store: st, clock: &now}
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC).UnixNano())
+	svc.now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	return &fixture{svc: svc, src: src, syn: syn, store: st, clock: &clock}
 }
 
-func (f *fixture) advance(d time.Duration) { *f.clock = f.clock.Add(d) }
+func (f *fixture) advance(d time.Duration) { f.clock.Add(int64(d)) }
 
 func TestEnsureRendersOnceAndCaches(t *testing.T) {
 	f := newFixture(t)
@@ -291,8 +292,8 @@ func TestEmptyArticle(t *testing.T) {
 func TestContentKey(t *testing.T) {
 	f := newFixture(t)
 	a, _ := f.src.Article(context.Background(), "a1")
-	base := f.svc.prepare(a)
-	if again := f.svc.prepare(a); again.key != base.key {
+	base := f.svc.pl.prepare(a)
+	if again := f.svc.pl.prepare(a); again.key != base.key {
 		t.Fatal("key not stable for the same input")
 	}
 	changes := map[string]func(c *Config, a *article.Article, voice *string){
@@ -308,7 +309,7 @@ func TestContentKey(t *testing.T) {
 		change(&cfg, &art, &voice)
 		sc := Narrate(&art, cfg.Rules)
 		tags := audio.Tags{Title: art.Title, Artist: art.Author, Album: cfg.SiteName, URL: art.URL}
-		if contentKey(cfg, voice, tags, sc) == base.key {
+		if contentKey(cfg, voice, tags, sc, 0) == base.key {
 			t.Errorf("changing the %s does not change the key", name)
 		}
 	}

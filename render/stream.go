@@ -4,14 +4,22 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 )
 
+// streamGrace keeps a finished render's frames readable for a listener
+// who was handed the stream just as the render ended.
+var streamGrace = 30 * time.Second
+
 // Stream is the MP3 of a render in progress, growing as sentences are
-// encoded. Every listener reads it from the start; it ends when the render
+// encoded: a small ID3 tag, then the frames, read from the render's spool
+// on disk. Every listener reads it from the start; it ends when the render
 // is stored (io.EOF) or has failed (the render's error).
 type Stream struct {
 	mu      sync.Mutex
-	buf     []byte
+	head    []byte // the stream's ID3 tag
+	sp      *spool // nil until the first frame
+	size    int64  // frames readable
 	done    bool
 	err     error
 	changed chan struct{} // closed and replaced on every change
@@ -19,15 +27,25 @@ type Stream struct {
 
 func newStream() *Stream { return &Stream{changed: make(chan struct{})} }
 
-func (s *Stream) write(p []byte) {
-	if len(p) == 0 {
-		return
-	}
+// attach gives the stream its tag and the spool its frames are written
+// to, from the first frame on.
+func (s *Stream) attach(head []byte, sp *spool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.buf = append(s.buf, p...)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	if s.sp == nil && sp.acquire() {
+		s.head, s.sp = head, sp
+	}
+}
+
+// wrote makes the spool's frames up to n bytes readable.
+func (s *Stream) wrote(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sp == nil || n <= s.size {
+		return
+	}
+	s.size = n
+	s.notifyLocked()
 }
 
 func (s *Stream) finish(err error) {
@@ -37,44 +55,100 @@ func (s *Stream) finish(err error) {
 		return
 	}
 	s.done, s.err = true, err
+	s.notifyLocked()
+	if sp := s.sp; sp != nil {
+		time.AfterFunc(streamGrace, sp.release)
+	}
+}
+
+func (s *Stream) notifyLocked() {
 	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // Reader returns a reader of the whole stream from its first byte. Reads
 // block until more audio is encoded, the render ends, or ctx is done.
 func (s *Stream) Reader(ctx context.Context) io.Reader {
-	return &streamReader{s: s, ctx: ctx}
+	r := &streamReader{s: s, ctx: ctx}
+	context.AfterFunc(ctx, r.release)
+	return r
 }
 
 type streamReader struct {
-	s   *Stream
-	ctx context.Context
-	off int
+	s        *Stream
+	ctx      context.Context
+	off      int64
+	mu       sync.Mutex
+	sp       *spool // held while reading
+	released bool   // done: the spool is not held again
 }
 
 func (r *streamReader) Read(p []byte) (int, error) {
+	n, err := r.read(p)
+	if err != nil {
+		r.release()
+	}
+	return n, err
+}
+
+func (r *streamReader) read(p []byte) (int, error) {
 	for {
-		r.s.mu.Lock()
-		if r.off < len(r.s.buf) {
-			n := copy(p, r.s.buf[r.off:])
-			r.off += n
-			r.s.mu.Unlock()
-			return n, nil
+		s := r.s
+		s.mu.Lock()
+		head, sp, size, done, err, ch := s.head, s.sp, s.size, s.done, s.err, s.changed
+		s.mu.Unlock()
+		end := int64(len(head)) + size
+		// Held from the first byte read, so the frames are there for
+		// whoever has started.
+		if sp != nil && !r.hold(sp) {
+			return 0, errSpoolGone
 		}
-		if r.s.done {
-			err := r.s.err
-			r.s.mu.Unlock()
-			if err != nil {
-				return 0, err
+		switch {
+		case size > 0 && r.off < int64(len(head)):
+			n := copy(p, head[r.off:])
+			r.off += int64(n)
+			return n, nil
+		case r.off < end:
+			n, err := sp.ReadAt(p[:min(int64(len(p)), end-r.off)], r.off-int64(len(head)))
+			r.off += int64(n)
+			if n > 0 || err == nil {
+				return n, nil
 			}
+			return 0, err
+		case done && err != nil:
+			return 0, err
+		case done:
 			return 0, io.EOF
 		}
-		ch := r.s.changed
-		r.s.mu.Unlock()
 		select {
 		case <-ch:
 		case <-r.ctx.Done():
 			return 0, r.ctx.Err()
 		}
 	}
+}
+
+// hold takes the reader's hold on the spool the first time.
+func (r *streamReader) hold(sp *spool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.released {
+		return false
+	}
+	if r.sp == nil {
+		if !sp.acquire() {
+			return false
+		}
+		r.sp = sp
+	}
+	return true
+}
+
+func (r *streamReader) release() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sp != nil {
+		r.sp.release()
+	}
+	r.sp, r.released = nil, true
 }

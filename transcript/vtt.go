@@ -7,12 +7,19 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"ecouter/script"
 )
 
-// Cue is one sentence and its span in the audio, in seconds.
+// Cue is one spoken sentence and its span in the audio: the one cue type
+// of ecouter, stored in manifests and read by the feed, the chapters, the
+// transcript and the demo page.
 type Cue struct {
-	Start, End float64
-	Text       string
+	Block int         `json:"block"` // block number in the script; sentences of one block share it
+	Kind  script.Kind `json:"kind"`
+	Text  string      `json:"text"`
+	Start float64     `json:"start"` // seconds
+	End   float64     `json:"end"`
 }
 
 // vttEscaper escapes what WebVTT cue text gives a meaning to; "-->" would

@@ -6,20 +6,15 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"ecouter/script"
+	"ecouter/transcript"
 )
 
 //go:embed demo.html
 var demoHTML string
 
 var pages = template.Must(template.New("demo").Parse(demoHTML))
-
-// Line is one sentence of the narration in reading order: its index in the
-// list is its cue number, the one the player's read-along uses.
-type Line struct {
-	Block int    // block number in the script; lines of one block share it
-	Kind  string // title, byline, heading, paragraph, list_item, quote
-	Text  string
-}
 
 // Sentence is a line placed on the page.
 type Sentence struct {
@@ -44,18 +39,20 @@ type Page struct {
 	Blocks []Block
 }
 
-// NewPage groups narration lines into the blocks of the page: the title
-// and byline apart, consecutive list items into one list.
-func NewPage(id string, lines []Line) Page {
+// NewPage groups the narration's sentences (cues in reading order: a cue's
+// index is its number for the read-along; times are not used) into the
+// blocks of the page: the title and byline apart, consecutive list items
+// into one list.
+func NewPage(id string, lines []transcript.Cue) Page {
 	p := Page{ID: id}
 	prev := -1
 	for i, l := range lines {
 		s := Sentence{Cue: i, Text: l.Text}
 		switch {
-		case l.Kind == "title":
+		case l.Kind == script.Title:
 			p.Head = append(p.Head, s)
 			p.Title = strings.TrimSpace(p.Title + " " + l.Text)
-		case l.Kind == "byline":
+		case l.Kind == script.Byline:
 			p.Byline = append(p.Byline, s)
 		case l.Block == prev && len(p.Blocks) > 0:
 			last := &p.Blocks[len(p.Blocks)-1]
@@ -63,15 +60,15 @@ func NewPage(id string, lines []Line) Page {
 				last = &last.Items[len(last.Items)-1]
 			}
 			last.Sentences = append(last.Sentences, s)
-		case l.Kind == "list_item":
-			item := Block{Kind: l.Kind, Sentences: []Sentence{s}}
+		case l.Kind == script.ListItem:
+			item := Block{Kind: string(l.Kind), Sentences: []Sentence{s}}
 			if n := len(p.Blocks); n > 0 && p.Blocks[n-1].Kind == "list" {
 				p.Blocks[n-1].Items = append(p.Blocks[n-1].Items, item)
 			} else {
 				p.Blocks = append(p.Blocks, Block{Kind: "list", Items: []Block{item}})
 			}
 		default:
-			p.Blocks = append(p.Blocks, Block{Kind: l.Kind, Sentences: []Sentence{s}})
+			p.Blocks = append(p.Blocks, Block{Kind: string(l.Kind), Sentences: []Sentence{s}})
 		}
 		prev = l.Block
 	}

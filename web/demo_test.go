@@ -5,18 +5,20 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"ecouter/transcript"
 )
 
 func TestNewPageGroupsBlocks(t *testing.T) {
-	lines := []Line{
-		{0, "title", "Titre."},
-		{1, "byline", "Par Claire Martin."},
-		{2, "paragraph", "Une."}, {2, "paragraph", "Deux."},
-		{3, "list_item", "Point un."}, {3, "list_item", "Suite du point un."},
-		{4, "list_item", "Point deux."},
-		{5, "heading", "Intertitre"},
-		{6, "list_item", "Autre liste."},
-		{7, "quote", "Citation."},
+	lines := []transcript.Cue{
+		{Block: 0, Kind: "title", Text: "Titre."},
+		{Block: 1, Kind: "byline", Text: "Par Claire Martin."},
+		{Block: 2, Kind: "paragraph", Text: "Une."}, {Block: 2, Kind: "paragraph", Text: "Deux."},
+		{Block: 3, Kind: "list_item", Text: "Point un."}, {Block: 3, Kind: "list_item", Text: "Suite du point un."},
+		{Block: 4, Kind: "list_item", Text: "Point deux."},
+		{Block: 5, Kind: "heading", Text: "Intertitre"},
+		{Block: 6, Kind: "list_item", Text: "Autre liste."},
+		{Block: 7, Kind: "quote", Text: "Citation."},
 	}
 	p := NewPage("a", lines)
 	s := func(cue int) []Sentence { return []Sentence{{cue, lines[cue].Text}} }
@@ -41,7 +43,7 @@ func TestNewPageGroupsBlocks(t *testing.T) {
 func TestPagesEscapeText(t *testing.T) {
 	var b bytes.Buffer
 	evil := `<img src=x onerror=alert(1)>`
-	if err := Demo(&b, NewPage(`x"y`, []Line{{0, "title", evil}, {1, "paragraph", evil}})); err != nil {
+	if err := Demo(&b, NewPage(`x"y`, []transcript.Cue{{Block: 0, Kind: "title", Text: evil}, {Block: 1, Kind: "paragraph", Text: evil}})); err != nil {
 		t.Fatal(err)
 	}
 	if err := Error(&b, Problem{ID: `x"y`, Title: evil, Message: evil}); err != nil {

@@ -17,6 +17,8 @@ import (
 	"ecouter/feed"
 	"ecouter/render"
 	"ecouter/script"
+	"ecouter/synth/espeak"
+	"ecouter/synth/polly"
 )
 
 // Config is ecouter's whole configuration, read from ECOUTER_* variables
@@ -43,10 +45,16 @@ type Config struct {
 
 	Pauses render.Pauses
 
-	EspeakSpeed int
-	EspeakPitch int
-	Workers     int // sentences synthesised at once; 0: the backend's default
-	MaxRenders  int // renders at once; 0: twice the cores, at least 4
+	EspeakSpeed    int
+	EspeakPitch    int
+	EspeakSentence int // longest piece of a sentence one espeak-ng process reads
+	Workers        int // sentences synthesised at once; 0: the backend's default
+	MaxRenders     int // renders at once
+	MaxChars       int // spoken characters of the longest article rendered
+
+	KeepPrevious     time.Duration // superseded MP3s kept this long after their replacement
+	SentenceCacheMax int64         // bytes; 0: no cap
+	GCInterval       time.Duration // how often the store is collected
 
 	Polly PollyConfig
 	Feed  feed.Config
@@ -138,6 +146,31 @@ func (l *loader) float(name string, def, lo, hi float64) float64 {
 	return f
 }
 
+// size reads a size in bytes: 2GB, 500MB, 64KB (powers of 1000), or a
+// plain number of bytes.
+func (l *loader) size(name string, def int64) int64 {
+	v := strings.ToUpper(strings.TrimSpace(l.getenv(name)))
+	if v == "" {
+		return def
+	}
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		mult   float64
+	}{{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f*mult > 1e15 {
+		l.errs = append(l.errs, fmt.Errorf("%s=%q: want a size such as 2GB, 500MB or 0 (no cap)", name, l.getenv(name)))
+		return def
+	}
+	return int64(f * mult)
+}
+
 func (l *loader) bool(name string) bool {
 	switch strings.ToLower(strings.TrimSpace(l.getenv(name))) {
 	case "", "0", "false", "no", "off":
@@ -160,6 +193,32 @@ func (l *loader) list(name string) []string {
 	return out
 }
 
+func (l *loader) feed() feed.Config {
+	return feed.Config{
+		Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
+		Description: l.str("ECOUTER_FEED_DESCRIPTION", ""),
+		Author:      l.str("ECOUTER_FEED_AUTHOR", ""),
+		Email:       l.str("ECOUTER_FEED_EMAIL", ""),
+		Image:       l.str("ECOUTER_FEED_IMAGE", ""),
+		Category:    l.str("ECOUTER_FEED_CATEGORY", feed.DefaultCategory),
+		Link:        l.str("ECOUTER_FEED_LINK", ""),
+		Language:    l.str("ECOUTER_FEED_LANGUAGE", feed.DefaultLanguage),
+		Explicit:    l.bool("ECOUTER_FEED_EXPLICIT"),
+		Limit:       l.int("ECOUTER_FEED_LIMIT", feed.DefaultLimit, 1, feed.MaxLimit),
+	}
+}
+
+func (l *loader) polly() PollyConfig {
+	return PollyConfig{
+		Engine:      l.str("ECOUTER_POLLY_ENGINE", polly.DefaultEngine),
+		Language:    l.str("ECOUTER_POLLY_LANGUAGE", polly.DefaultLanguageCode),
+		SampleRate:  l.int("ECOUTER_POLLY_SAMPLE_RATE", polly.DefaultSampleRate, 1, 1000000),
+		Lexicons:    l.list("ECOUTER_POLLY_LEXICONS"),
+		MaxInFlight: l.int("ECOUTER_POLLY_MAX_IN_FLIGHT", polly.DefaultMaxInFlight, 1, 100),
+		PerSecond:   l.float("ECOUTER_POLLY_PER_SECOND", polly.DefaultPerSecond, 0.1, 100),
+	}
+}
+
 // LoadConfig reads the configuration from the environment.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	l := &loader{getenv: getenv}
@@ -173,14 +232,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		S3PathStyle:  l.bool("ECOUTER_S3_PATH_STYLE"),
 		APIKey:       l.secret("ECOUTER_API_KEY"),
 		PublicURL:    l.str("ECOUTER_PUBLIC_URL", ""),
-		ArticleTTL:   l.duration("ECOUTER_ARTICLE_TTL", 5*time.Minute, 0, 30*24*time.Hour),
-		SiteName:     l.str("ECOUTER_SITE_NAME", "ecouter"),
+		ArticleTTL:   l.duration("ECOUTER_ARTICLE_TTL", render.DefaultArticleTTL, 0, 30*24*time.Hour),
+		SiteName:     l.str("ECOUTER_SITE_NAME", render.DefaultSiteName),
 		Lexicon:      l.str("ECOUTER_LEXICON", ""),
 		SkipElements: l.list("ECOUTER_SKIP_ELEMENTS"),
 		SkipClasses:  l.list("ECOUTER_SKIP_CLASSES"),
-		Bitrate:      l.int("ECOUTER_MP3_BITRATE", 64, 8, 320),
-		SampleRate:   l.int("ECOUTER_MP3_RATE", 44100, 8000, 48000),
-		VBR:          l.bool("ECOUTER_MP3_VBR"),
+		// Ranges are the parser's sanity bounds; the audio, espeak and polly
+		// packages check their own options (Validate).
+		Bitrate:    l.int("ECOUTER_MP3_BITRATE", audio.DefaultBitrate, 1, 100000),
+		SampleRate: l.int("ECOUTER_MP3_RATE", audio.DefaultSampleRate, 1, 1000000),
+		VBR:        l.bool("ECOUTER_MP3_VBR"),
 		Pauses: render.Pauses{
 			Lead:      p.Lead,
 			Sentence:  l.duration("ECOUTER_PAUSE_SENTENCE", p.Sentence, 0, 10*time.Second),
@@ -189,35 +250,25 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			Title:     l.duration("ECOUTER_PAUSE_TITLE", p.Title, 0, 10*time.Second),
 			Tail:      p.Tail,
 		},
-		EspeakSpeed:    l.int("ECOUTER_ESPEAK_SPEED", 165, 80, 450),
-		EspeakPitch:    l.int("ECOUTER_ESPEAK_PITCH", 50, 1, 99),
+		EspeakSpeed:    l.int("ECOUTER_ESPEAK_SPEED", espeak.DefaultSpeed, 1, 100000),
+		EspeakPitch:    l.int("ECOUTER_ESPEAK_PITCH", espeak.DefaultPitch, 1, 100000),
+		EspeakSentence: l.int("ECOUTER_ESPEAK_MAX_SENTENCE", espeak.DefaultSentenceLimit, 1, 1_000_000),
 		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
-		MaxRenders:     l.int("ECOUTER_MAX_RENDERS", 0, 0, 1000),
-		AllowedOrigins: l.list("ECOUTER_ALLOWED_ORIGINS"),
-		Feed: feed.Config{
-			Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
-			Description: l.str("ECOUTER_FEED_DESCRIPTION", ""),
-			Author:      l.str("ECOUTER_FEED_AUTHOR", ""),
-			Email:       l.str("ECOUTER_FEED_EMAIL", ""),
-			Image:       l.str("ECOUTER_FEED_IMAGE", ""),
-			Category:    l.str("ECOUTER_FEED_CATEGORY", feed.DefaultCategory),
-			Link:        l.str("ECOUTER_FEED_LINK", ""),
-			Language:    l.str("ECOUTER_FEED_LANGUAGE", feed.DefaultLanguage),
-			Explicit:    l.bool("ECOUTER_FEED_EXPLICIT"),
-			Limit:       l.int("ECOUTER_FEED_LIMIT", feed.DefaultLimit, 1, feed.MaxLimit),
-		},
-		Polly: PollyConfig{
-			Engine:      l.str("ECOUTER_POLLY_ENGINE", "neural"),
-			Language:    l.str("ECOUTER_POLLY_LANGUAGE", "fr-FR"),
-			SampleRate:  l.int("ECOUTER_POLLY_SAMPLE_RATE", 24000, 8000, 48000),
-			Lexicons:    l.list("ECOUTER_POLLY_LEXICONS"),
-			MaxInFlight: l.int("ECOUTER_POLLY_MAX_IN_FLIGHT", 18, 1, 100),
-			PerSecond:   l.float("ECOUTER_POLLY_PER_SECOND", 8, 0.1, 100),
-		},
-		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
+		// 0 is accepted for compatibility and means the default, as it does
+		// in render.Config.
+		MaxRenders: l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
+		MaxChars:   l.int("ECOUTER_MAX_CHARS", render.DefaultMaxChars, 1, 100_000_000),
+
+		KeepPrevious:     l.duration("ECOUTER_KEEP_PREVIOUS", render.DefaultKeepPrevious, 0, 30*24*time.Hour),
+		SentenceCacheMax: l.size("ECOUTER_SENTENCE_CACHE_MAX", render.DefaultSentenceCacheMax),
+		GCInterval:       l.duration("ECOUTER_GC_INTERVAL", render.DefaultGCInterval, time.Second, 30*24*time.Hour),
+		AllowedOrigins:   l.list("ECOUTER_ALLOWED_ORIGINS"),
+		Feed:             l.feed(),
+		Polly:            l.polly(),
+		LogFormat:        l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
 	if c.Voice == "" {
-		c.Voice = map[string]string{"espeak": "fr", "polly": "Lea"}[c.Synth]
+		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(l.str("ECOUTER_LOG_LEVEL", "info"))); err != nil {
 		l.errs = append(l.errs, fmt.Errorf("ECOUTER_LOG_LEVEL: want debug, info, warn or error"))
@@ -234,16 +285,18 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("ECOUTER_ADDR=%q: want host:port, such as :8080 or 127.0.0.1:8080", c.Addr))
 	}
+	// Each package checks its own options; the message names the settings.
+	if err := c.encodeOptions().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("ECOUTER_MP3_BITRATE, ECOUTER_MP3_RATE (%d kbps, %d Hz): %w", c.Bitrate, c.SampleRate, err))
+	}
 	switch c.Synth {
 	case "espeak":
-	case "polly":
-		switch c.Polly.Engine {
-		case "neural", "standard", "generative", "long-form":
-		default:
-			errs = append(errs, fmt.Errorf("ECOUTER_POLLY_ENGINE=%q: want neural, standard, generative or long-form", c.Polly.Engine))
+		if err := c.espeakOptions().Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("ECOUTER_ESPEAK_SPEED, _PITCH, _MAX_SENTENCE: %w", err))
 		}
-		if len(c.Polly.Lexicons) > 5 {
-			errs = append(errs, fmt.Errorf("ECOUTER_POLLY_LEXICONS: %d lexicons, Polly takes at most 5", len(c.Polly.Lexicons)))
+	case "polly":
+		if err := c.pollyOptions().Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("ECOUTER_POLLY_*: %w", err))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("ECOUTER_SYNTH=%q: want espeak or polly", c.Synth))
@@ -274,7 +327,7 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// LogValue prints the configuration at start, secrets hidden.
+// LogValue prints the whole configuration at start, secrets hidden.
 func (c Config) LogValue() slog.Value {
 	key := "unset (render endpoints refused)"
 	if c.APIKey != "" {
@@ -284,13 +337,41 @@ func (c Config) LogValue() slog.Value {
 	if articles == "" {
 		articles = "samples (embedded)"
 	}
-	return slog.GroupValue(
+	rc := c.renderConfig()
+	attrs := []slog.Attr{
 		slog.String("addr", c.Addr), slog.String("articles", article.RedactSpec(articles)),
-		slog.String("synth", c.Synth), slog.String("voice", c.Voice), slog.String("store", article.RedactSpec(c.Store)),
+		slog.String("synth", c.Synth), slog.String("voice", c.Voice),
+		slog.String("store", article.RedactSpec(c.Store)), slog.Bool("s3_path_style", c.S3PathStyle),
 		slog.String("api_key", key), slog.String("public_url", c.PublicURL),
-		slog.Duration("article_ttl", c.ArticleTTL),
+		slog.Duration("article_ttl", c.ArticleTTL), slog.String("site_name", c.SiteName),
+		slog.String("lexicon", c.Lexicon),
+		slog.Any("skip_elements", c.SkipElements), slog.Any("skip_classes", c.SkipClasses),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
-	)
+		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
+			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
+		slog.Int("workers", rc.Parallel), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
+		slog.Duration("keep_previous", c.KeepPrevious), slog.Int64("sentence_cache_max", c.SentenceCacheMax),
+		slog.Duration("gc_interval", c.GCInterval),
+		slog.Any("allowed_origins", c.AllowedOrigins),
+		slog.Group("feed", "title", c.Feed.Title, "description", c.Feed.Description, "author", c.Feed.Author,
+			"email", c.Feed.Email, "image", c.Feed.Image, "category", c.Feed.Category, "link", c.Feed.Link,
+			"language", c.Feed.Language, "explicit", c.Feed.Explicit, "limit", c.Feed.Limit),
+		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
+	}
+	switch c.Synth {
+	case "espeak":
+		attrs = append(attrs, slog.Group("espeak", "speed", c.EspeakSpeed, "pitch", c.EspeakPitch,
+			"max_sentence", c.EspeakSentence))
+	case "polly":
+		attrs = append(attrs, slog.Group("polly", "engine", c.Polly.Engine, "language", c.Polly.Language,
+			"sample_rate", c.Polly.SampleRate, "lexicons", c.Polly.Lexicons,
+			"max_in_flight", c.Polly.MaxInFlight, "per_second", c.Polly.PerSecond))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func (c Config) encodeOptions() audio.EncodeOptions {
+	return audio.EncodeOptions{Bitrate: c.Bitrate, SampleRate: c.SampleRate, VBR: c.VBR}
 }
 
 // lexicon reads the pronunciation lexicon, if one is configured.
@@ -314,13 +395,14 @@ func (c Config) lexicon() (*script.Lexicon, error) {
 func (c Config) renderConfig() render.Config {
 	rc := render.DefaultConfig()
 	rc.Pauses = c.Pauses
-	rc.Encode = audio.EncodeOptions{Bitrate: c.Bitrate, SampleRate: c.SampleRate, VBR: c.VBR}
+	rc.Encode = c.encodeOptions()
 	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
 	rc.SiteName = c.SiteName
 	rc.ArticleTTL = c.ArticleTTL
-	if c.MaxRenders > 0 {
-		rc.MaxRenders = c.MaxRenders
-	}
+	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
+	rc.MaxChars = c.MaxChars
+	rc.KeepPrevious = c.KeepPrevious
+	rc.SentenceCacheMax = c.SentenceCacheMax
 	switch {
 	case c.Workers > 0:
 		rc.Parallel = c.Workers

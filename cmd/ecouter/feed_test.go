@@ -233,7 +233,7 @@ func TestRenderRecent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := renderRecent(context.Background(), a, 1, "", 2, &out, &errOut); err != nil {
+	if err := renderRecent(context.Background(), a, 1, "", &out, &errOut); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
 	if !strings.HasPrefix(out.String(), "court: ") || !strings.Contains(errOut.String(), "1/1 articles") {

@@ -22,6 +22,7 @@ Usage:
   ecouter render [-o FILE] ID...      render articles from the command line
   ecouter render -recent N [-category C]  render the source's N most recent articles
   ecouter script [-json] ID           print an article's narration script
+  ecouter gc [--dry-run]              remove superseded audio and trim the sentence cache
   ecouter voices                      list Amazon Polly's voices for the language, with their engines
   ecouter health                      check that the local service answers
 
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return renderCmd(ctx, cfg, args, stdout, stderr)
 	case "script":
 		return scriptCmd(ctx, cfg, args, stdout, stderr)
+	case "gc":
+		return gcCmd(ctx, cfg, args, stdout, stderr)
 	case "voices":
 		return voicesCmd(ctx, cfg, stdout)
 	case "health":

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,7 +28,7 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		fmt.Fprintln(stderr, "usage: ecouter render [-o FILE] ID... | ecouter render -recent N [-category C]")
 		fs.PrintDefaults()
 	}
-	recent := fs.Int("recent", 0, "render the source's N most recent articles, 2 at a time")
+	recent := fs.Int("recent", 0, fmt.Sprintf("render the source's N most recent articles, %d at a time", render.DefaultBatchParallel))
 	category := fs.String("category", "", "with -recent: only this category")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,7 +41,9 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		return renderRecent(ctx, a, *recent, *category, 2, stdout, stderr)
+		err = renderRecent(ctx, a, *recent, *category, stdout, stderr)
+		// The collection after each render runs in the background.
+		return errors.Join(err, a.renders.Wait(ctx))
 	}
 	ids := fs.Args()
 	if len(ids) == 0 {
@@ -50,13 +53,20 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if *out != "" && len(ids) != 1 {
 		return errors.New("render: -o takes exactly one article ID")
 	}
-	log := newLogger(cfg, stderr)
-	a, err := build(ctx, cfg, log, nil)
+	a, err := build(ctx, cfg, newLogger(cfg, stderr), nil)
 	if err != nil {
 		return err
 	}
+	err = renderEach(ctx, cfg, a, ids, *out, stdout, stderr)
+	// The collection after each render runs in the background.
+	return errors.Join(err, a.renders.Wait(ctx))
+}
+
+// renderEach renders ids one after the other, each with its progress,
+// and says where each MP3 is (or copies it to out).
+func renderEach(ctx context.Context, cfg Config, a *app, ids []string, out string, stdout, stderr io.Writer) error {
 	tty := isTerminal(stderr)
-	var failed []string
+	failed := 0
 	for _, id := range ids {
 		start := time.Now()
 		m, err := a.renders.Ensure(ctx, id, render.Options{
@@ -64,23 +74,32 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", id, err)
-			failed = append(failed, id)
+			failed++
 			continue
 		}
-		dest := filepath.Join(cfg.Store, filepath.FromSlash(m.Audio))
-		if *out != "" {
-			if err := copyAudio(ctx, a.renders, m, *out); err != nil {
+		dest := storeLocation(cfg.Store, m.Audio)
+		if out != "" {
+			if err := copyAudio(ctx, a.renders, m, out); err != nil {
 				return err
 			}
-			dest = *out
+			dest = out
 		}
 		fmt.Fprintf(stdout, "%s: %.1f s of audio, %d bytes, %s (took %.1f s)\n",
 			id, m.Duration, m.Size, dest, time.Since(start).Seconds())
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("render failed for %d of %d articles", len(failed), len(ids))
+	if failed > 0 {
+		return fmt.Errorf("render failed for %d of %d articles", failed, len(ids))
 	}
 	return nil
+}
+
+// storeLocation is where a store key lives, as a user would look for it:
+// a path under the store folder, or the object's s3:// URL.
+func storeLocation(store, key string) string {
+	if strings.HasPrefix(store, "s3://") {
+		return strings.TrimSuffix(store, "/") + "/" + key
+	}
+	return filepath.Join(store, filepath.FromSlash(key))
 }
 
 // progress reports sentences done / total and elapsed time.

@@ -44,6 +44,7 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.renders.CollectEvery(ctx, cfg.GCInterval)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

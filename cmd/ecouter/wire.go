@@ -56,9 +56,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesizer, error) {
 	switch cfg.Synth {
 	case "espeak":
-		e, err := espeak.New(ctx, espeak.Options{
-			Voice: cfg.Voice, Speed: cfg.EspeakSpeed, Pitch: cfg.EspeakPitch, MaxProcs: cfg.Workers,
-		})
+		e, err := espeak.New(ctx, cfg.espeakOptions())
 		if err != nil {
 			return nil, fmt.Errorf("speech backend: %w", err)
 		}
@@ -77,6 +75,13 @@ func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesi
 		return e, nil
 	default:
 		return nil, fmt.Errorf("ECOUTER_SYNTH=%q: unknown backend", cfg.Synth)
+	}
+}
+
+func (c Config) espeakOptions() espeak.Options {
+	return espeak.Options{
+		Voice: c.Voice, Speed: c.EspeakSpeed, Pitch: c.EspeakPitch, MaxProcs: c.Workers,
+		SentenceLimit: c.EspeakSentence,
 	}
 }
 

@@ -101,3 +101,8 @@ func (e *Engine) Version() string { return e.version }
 func (e *Engine) Fingerprint() string {
 	return fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
 }
+
+// SentenceLimit is the longest text one espeak-ng process is given: the
+// render pipeline cuts longer sentences into pieces (render.SentenceLimiter),
+// so one call never makes unbounded audio.
+func (e *Engine) SentenceLimit() int { return e.opt.SentenceLimit }

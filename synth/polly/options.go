@@ -60,6 +60,13 @@ type Options struct {
 	MaxAttempts int
 }
 
+// Validate checks the options as New would, zero fields taking their
+// defaults (the voice is checked against Polly only by New).
+func (o Options) Validate() error {
+	_, err := o.withDefaults()
+	return err
+}
+
 // withDefaults returns o with zero fields filled in and checks the rest.
 func (o Options) withDefaults() (Options, error) {
 	if o.Voice == "" {

@@ -22,6 +22,9 @@ type row struct {
 	goal   string
 	// met tells whether the ratio meets the goal; nil: no goal.
 	met func(ratio float64) bool
+	// max, when set, is a goal on ecouter's own figure (a memory budget):
+	// met when its median is at most max.
+	max float64
 }
 
 var rows = []row{
@@ -80,6 +83,18 @@ var rows = []row{
 		refs: []string{"mem.pcm"}, names: []string{"PCM of one article (float32)"},
 		goal: "ratio ≤ 1.00", met: func(r float64) bool { return r <= 1.0 }},
 	{figure: "peak RSS, 500 slow downloads (16 KB/s) of the cached MP3, MB", mine: "mem.slow.hwm"},
+	{figure: "peak RSS above idle, `ecouter render` of a long article (fresh store), MB", mine: "mem.one.long.above",
+		refs: []string{"mem.one.long.pcm"}, names: []string{"PCM of the article (float32)"},
+		goal: "≤ 60 MB (issue 10)", max: 60},
+	{figure: "peak RSS above idle, `ecouter render` of one sentence of 12,000 words, MB", mine: "mem.one.sentence.above",
+		refs: []string{"mem.one.sentence.pcm"}, names: []string{"PCM of the article (float32)"},
+		goal: "≤ 80 MB (issue 10)", max: 80},
+	{figure: "peak RSS above idle, `ecouter render` of 3,000 short sentences, MB", mine: "mem.one.short.above",
+		refs: []string{"mem.one.short.pcm"}, names: []string{"PCM of the article (float32)"},
+		goal: "≤ 80 MB (issue 10)", max: 80},
+	{figure: "store after the 5 samples, each edited and rendered again, MB", mine: "store.capped.mb",
+		refs: []string{"store.uncapped.mb"}, names: []string{"same, no caps (KEEP_PREVIOUS 1h, no cache cap)"},
+		goal: "smaller with the caps", met: func(r float64) bool { return r < 1.0 }},
 }
 
 func (r row) line(runs map[string][]float64) (string, bool) {
@@ -120,6 +135,12 @@ func (r row) line(runs map[string][]float64) (string, bool) {
 					verdict = "yes"
 				}
 			}
+		}
+	}
+	if r.max > 0 {
+		verdict = "**no**"
+		if mine.med <= r.max {
+			verdict = "yes"
 		}
 	}
 	if r.mine == "loudness.diff" {

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"ecouter/store"
+	"ecouter/store/s3test"
+)
+
+// `ecouter render` on an S3 store says where the MP3 is: its s3:// URL,
+// not a local path that does not exist.
+func TestRenderPrintsS3Location(t *testing.T) {
+	s3test.Start(t)
+	ctx := context.Background()
+	client, err := store.S3Client(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("renders")}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"ECOUTER_ARTICLES": "dir:" + articleDir(t), "ECOUTER_STORE": "s3://renders/site",
+		"ECOUTER_S3_PATH_STYLE": "true",
+	}
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"render", "autre"}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+		t.Fatalf("render: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), " s3://renders/site/articles/autre/") || strings.Contains(out.String(), "s3:/renders") {
+		t.Fatalf("render printed %q, want the object's s3:// URL", out.String())
+	}
+	if got := storeLocation("./data", "articles/a/k.mp3"); got != "data/articles/a/k.mp3" {
+		t.Fatalf("folder store location %q", got)
+	}
+}

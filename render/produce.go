@@ -1,0 +1,136 @@
+package render
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"ecouter/audio"
+)
+
+// sentence is one synthesised, trimmed and levelled unit.
+type sentence struct {
+	clip   audio.Clip
+	level  audio.NormalizeResult
+	cached bool
+	synth  float64 // seconds spent synthesising (or reading the cache)
+	prep   float64 // seconds spent trimming and levelling
+	err    error
+}
+
+// production is the first stage: units synthesised (or read from the
+// cache), trimmed and levelled in parallel, at most a window ahead of the
+// encoder, so a long article is never held whole in memory.
+type production struct {
+	results  []chan sentence
+	ahead    chan struct{}
+	cancel   context.CancelFunc
+	launched chan struct{}
+	g        *errgroup.Group
+}
+
+func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *production {
+	parallel := max(1, pl.cfg.Parallel)
+	ctx, cancel := context.WithCancel(ctx)
+	pr := &production{
+		results:  make([]chan sentence, len(us)),
+		ahead:    make(chan struct{}, 2*parallel+2),
+		cancel:   cancel,
+		launched: make(chan struct{}),
+	}
+	for i := range pr.results {
+		pr.results[i] = make(chan sentence, 1)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallel)
+	pr.g = g
+	go func() {
+		defer close(pr.launched)
+		for i, u := range us {
+			select {
+			case pr.ahead <- struct{}{}:
+			case <-gctx.Done():
+				return
+			}
+			g.Go(func() error {
+				r := pl.prepareSentence(gctx, u.spoken, target)
+				if r.err != nil {
+					r.err = &SentenceError{Index: u.cue + 1, Err: r.err}
+				}
+				pr.results[i] <- r
+				return r.err
+			})
+		}
+	}()
+	return pr
+}
+
+// next waits for unit i (taken in order) and frees its place in the window.
+func (pr *production) next(ctx context.Context, i int) (sentence, error) {
+	select {
+	case r := <-pr.results[i]:
+		<-pr.ahead
+		if r.err != nil {
+			// Once one unit fails the others are cancelled; report the
+			// failure that started it, not a cancellation.
+			if err := pr.stop(); err != nil && ctx.Err() == nil {
+				r.err = err
+			}
+		}
+		return r, r.err
+	case <-ctx.Done():
+		return sentence{}, ctx.Err()
+	}
+}
+
+// stop ends the workers and returns the first error among them.
+func (pr *production) stop() error {
+	pr.cancel()
+	<-pr.launched
+	return pr.g.Wait()
+}
+
+// prepareSentence synthesises (or reads from the cache), trims, fades and
+// levels one unit.
+func (pl *pipeline) prepareSentence(ctx context.Context, spoken string, target float64) sentence {
+	t := time.Now()
+	clip, cached, err := pl.synthesize(ctx, spoken)
+	if err != nil {
+		return sentence{err: err}
+	}
+	r := sentence{cached: cached, synth: since(t)}
+	t = time.Now()
+	c := audio.Fade(audio.Trim(clip, trimThresholdDB, trimMargin), fadeIn, fadeOut)
+	r.clip, r.level = level(c, target, pl.cfg.CeilingDBTP)
+	r.prep = since(t)
+	return r
+}
+
+// level brings one sentence to the target loudness under the true-peak
+// ceiling. A clip shorter than one 400 ms gating block ("Non.") has no
+// integrated loudness; it is measured looped to a few blocks instead.
+func level(c audio.Clip, target, ceiling float64) (audio.Clip, audio.NormalizeResult) {
+	if len(c.Samples) == 0 {
+		return c, audio.NormalizeResult{InputLUFS: math.Inf(-1), OutputLUFS: math.Inf(-1)}
+	}
+	out, res := audio.Normalize(c, target, ceiling)
+	if !math.IsInf(res.InputLUFS, -1) {
+		return out, res
+	}
+	looped := audio.Clip{Rate: c.Rate}
+	for len(looped.Samples) < c.Rate*2 {
+		looped.Samples = append(looped.Samples, c.Samples...)
+	}
+	in := audio.Loudness(looped)
+	if math.IsInf(in, -1) {
+		return c, res // silence
+	}
+	gain := target - in
+	if tp := audio.TruePeak(c); tp+gain > ceiling {
+		gain = ceiling - tp
+	}
+	out = audio.Gain(c, gain)
+	return out, audio.NormalizeResult{InputLUFS: in, GainDB: gain, OutputLUFS: in + gain, TruePeakDBTP: audio.TruePeak(out), TargetReached: true}
+}
