@@ -17,13 +17,12 @@ import (
 // encoded; listeners arriving meanwhile join the same stream.
 func (s *Server) audio(c echo.Context) error {
 	ctx := c.Request().Context()
-	m, stream, err := s.renders.Listen(ctx, c.Param("id"))
+	m, stream, err := s.listen(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "audio/mpeg")
-	h.Set("X-Content-Type-Options", "nosniff")
 	if stream != nil {
 		return s.stream(c, stream)
 	}
@@ -97,6 +96,7 @@ func serveContent(c echo.Context, blob io.ReadSeeker, mod time.Time) {
 		content = f.OSFile()
 	}
 	res := c.Response()
-	w := &recorder{ResponseWriter: res.Writer, res: res}
+	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead}
+	sanitizeRange(c.Request(), content)
 	http.ServeContent(w, c.Request(), "", mod, content)
 }

@@ -120,6 +120,7 @@ func (f *feeds) renderAll(ctx context.Context, ids []string, done func(int, *ren
 		go func() {
 			defer wg.Done()
 			defer func() { <-f.batches }()
+			f.s.forget(id) // a batch asks the source, as POST render does
 			m, err := f.s.renders.Ensure(ctx, id, render.Options{Force: true, Wait: true})
 			if err != nil {
 				f.s.log.Error("batch render failed", "article_id", id, "err", err)

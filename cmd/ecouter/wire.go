@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ecouter/api"
 	"ecouter/article"
 	"ecouter/render"
 	"ecouter/samples"
@@ -22,8 +23,15 @@ import (
 // app is every component, built from the configuration.
 type app struct {
 	renders *render.Service
-	source  article.Source
+	source  article.Source // the configured source itself, for its listing
+	unknown *article.NotFoundMemory
 	rules   article.Rules
+	ready   []api.Check // what GET /readyz checks
+}
+
+// handler is the HTTP application over the components.
+func (a *app) handler(cfg Config, log *slog.Logger, reg prometheus.Gatherer) http.Handler {
+	return api.New(a.renders, cfg.apiConfig(a), log, reg)
 }
 
 // build wires config -> components. Everything that can be checked at
@@ -46,11 +54,28 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
 		return nil, err
 	}
+	// Unknown IDs are remembered so that a walker asking for them again
+	// does not reach the CMS each time.
+	unknown := article.RememberNotFound(src, cfg.NotFoundTTL)
 	return &app{
-		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
+		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg)),
 		source:  src,
+		unknown: unknown,
 		rules:   rc.Rules,
+		ready: []api.Check{
+			{Name: "store", Check: func(ctx context.Context) error { return store.Ping(ctx, st) }},
+			{Name: "speech engine", Check: enginePing(syn)},
+		},
 	}, nil
+}
+
+// enginePing checks that the speech engine can still run (espeak-ng still
+// installed, Polly reachable with the credentials), when it can tell.
+func enginePing(syn synth.Synthesizer) func(context.Context) error {
+	if p, ok := syn.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping
+	}
+	return func(context.Context) error { return nil }
 }
 
 func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesizer, error) {

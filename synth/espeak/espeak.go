@@ -101,3 +101,10 @@ func (e *Engine) Version() string { return e.version }
 func (e *Engine) Fingerprint() string {
 	return fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
 }
+
+// Ping checks that espeak-ng still runs (the package may have been
+// removed under a running service), for a readiness check.
+func (e *Engine) Ping(ctx context.Context) error {
+	_, err := e.readVersion(ctx)
+	return err
+}
