@@ -120,8 +120,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(),
 			"article_id", c.Param("id"), "status", p.status, "err", err)
 	}
+	h := c.Response().Header()
+	// What the handler set for the content it meant to send does not
+	// describe this error (Echo keeps a Content-Type already set).
+	for _, k := range []string{echo.HeaderContentType, echo.HeaderContentDisposition, "ETag", "Cache-Control",
+		"Last-Modified", "Accept-Ranges", echo.HeaderContentLength} {
+		h.Del(k)
+	}
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	if p.retry > 0 {
-		c.Response().Header().Set("Retry-After", retryAfter(p.retry))
+		h.Set("Retry-After", retryAfter(p.retry))
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(p.status)
