@@ -22,8 +22,7 @@ func TestRedirectsStayOnTheSource(t *testing.T) {
 	defer other.Close()
 
 	post := `{"title":{"rendered":"Titre"},"content":{"rendered":"<p>Texte.</p>"}}`
-	var cms *httptest.Server
-	cms = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
 		case strings.HasSuffix(p, "/posts/1"): // moved within the site
@@ -34,11 +33,7 @@ func TestRedirectsStayOnTheSource(t *testing.T) {
 			http.Redirect(w, r, other.URL+"/internal?token=s3cret", http.StatusFound)
 		case strings.HasSuffix(p, "/posts/3"): // same host, outside the base path
 			http.Redirect(w, r, "/admin/secret.json", http.StatusFound)
-		case strings.HasSuffix(p, "/posts/4"): // a loop
-			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
-		case strings.HasSuffix(p, "/posts/4x"), strings.HasSuffix(p, "/posts/4xx"):
-			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
-		case strings.HasSuffix(p, "/posts/4xxx"), strings.HasSuffix(p, "/posts/4xxxx"):
+		case strings.Contains(p, "/posts/4"): // a loop: 4, 4x, 4xx...
 			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
 		case strings.HasSuffix(p, "/posts/5"): // same host name, other port
 			http.Redirect(w, r, other.URL+"/x", http.StatusFound)
