@@ -39,6 +39,11 @@ type Config struct {
 	Unknown Forgetter
 	// Ready are the checks GET /readyz runs (store, speech engine).
 	Ready []Check
+	// Budget is the paid engine's daily spending cap; nil: none. Once it
+	// is spent, listens that would start a render get 503 at once.
+	Budget interface {
+		Exhausted() (until time.Time, spent bool)
+	}
 }
 
 // Forgetter forgets what is remembered about an article.
@@ -56,13 +61,14 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	limit   *listenLimit // nil: no limit
+	backoff *backoff
 	ready   *readiness
 }
 
 // New builds the Echo application with every route.
 func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
 	s := &Server{renders: renders, cfg: cfg, log: log,
-		limit: newListenLimit(cfg.ListenRendersPerMinute), ready: newReadiness(cfg.Ready, log)}
+		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

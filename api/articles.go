@@ -99,6 +99,7 @@ func (s *Server) render(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		s.backoff.succeeded(id)
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
 	// Fail fast on what the caller can fix before accepting the job.

@@ -50,9 +50,13 @@ const (
 func problemOf(err error) problem {
 	var he *echo.HTTPError
 	var rl *retryLater
+	var ce *synth.CapError
 	switch {
 	case errors.As(err, &rl):
 		return rl.p
+	case errors.As(err, &ce):
+		return problem{http.StatusServiceUnavailable, "spending_cap",
+			"the speech engine's daily spending cap is reached: new articles are read again tomorrow (UTC)", time.Until(ce.Until)}
 	case errors.As(err, &he):
 		msg, ok := he.Message.(string)
 		if !ok {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -406,5 +407,112 @@ func TestStorageFailureIs503(t *testing.T) {
 	}
 	if res, _ := hcall(t, "GET", srv.URL+"/healthz"); res.StatusCode != 200 {
 		t.Fatalf("healthz is liveness: %d", res.StatusCode)
+	}
+}
+
+// fullDisk fails the writes under prefix like a full disk, and counts them.
+type fullDisk struct {
+	store.Store
+	prefix string
+	puts   atomic.Int32
+}
+
+func (f *fullDisk) Put(ctx context.Context, k string, r io.Reader) error {
+	if strings.HasPrefix(k, f.prefix) {
+		f.puts.Add(1)
+		io.Copy(io.Discard, r)
+		return fmt.Errorf("put %s: %w: write: no space left on device", k, store.ErrUnavailable)
+	}
+	return f.Store.Put(ctx, k, r)
+}
+
+// TestFullDiskBacksOff: a render that cannot be stored fails, leaves no
+// file, and is not run again for the next listeners within the back-off
+// (503 with Retry-After), while the sentence cache failing alone never
+// fails a render.
+func TestFullDiskBacksOff(t *testing.T) {
+	d, err := store.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &fullDisk{Store: d, prefix: "articles/"}
+	srv, syn := hardServer(t, Config{}, st)
+	url := srv.URL + "/v1/articles/a/audio.mp3"
+	first, err := http.Get(url)
+	if err == nil {
+		io.ReadAll(first.Body) // cut when the store refuses the file
+		first.Body.Close()
+	}
+	calls := syn.Calls()
+	if calls == 0 {
+		t.Fatal("no render ran")
+	}
+	for _, path := range []string{"audio.mp3", "download", "transcript.vtt"} {
+		for range 5 {
+			res, body := hcall(t, "GET", srv.URL+"/v1/articles/a/"+path)
+			e := jsonError(t, path, res, body)
+			s, _ := strconv.Atoi(res.Header.Get("Retry-After"))
+			if res.StatusCode != 503 || e.Code != "render_failed" || s < 1 || s > int(firstBackoff.Seconds()) {
+				t.Fatalf("%s within the back-off: %d %s, Retry-After %q", path, res.StatusCode, body, res.Header.Get("Retry-After"))
+			}
+		}
+	}
+	if syn.Calls() != calls || st.puts.Load() != 1 {
+		t.Fatalf("re-render storm: %d sentences synthesised, %d puts; want %d, 1", syn.Calls(), st.puts.Load(), calls)
+	}
+	if infos, _ := d.List(context.Background(), "articles/"); len(infos) != 0 {
+		t.Fatalf("a failed render left %v", infos)
+	}
+
+	// The sentence cache is best effort.
+	d2, _ := store.NewDir(t.TempDir())
+	srv2, _ := hardServer(t, Config{}, &fullDisk{Store: d2, prefix: "sentences/"})
+	hcall(t, "GET", srv2.URL+"/v1/articles/a/audio.mp3")
+	if res, body := hcall(t, "GET", srv2.URL+"/v1/articles/a"); res.StatusCode != 200 || !strings.Contains(string(body), `"ready"`) {
+		t.Fatalf("render with a failing sentence cache: %d %s", res.StatusCode, body)
+	}
+}
+
+func TestBackoffGrows(t *testing.T) {
+	b := newBackoff()
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	var got []time.Duration
+	for range 8 {
+		b.failed("a", now)
+		got = append(got, b.wait("a", now))
+	}
+	want := []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute, 10 * time.Minute}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("back-off %v, want %v", got, want)
+	}
+	b.succeeded("a")
+	if b.wait("a", now) != 0 {
+		t.Fatal("a success keeps the back-off")
+	}
+}
+
+type spent struct{ until time.Time }
+
+func (s spent) Exhausted() (time.Time, bool) { return s.until, true }
+
+// TestSpendingCapRefusesNewRenders: once the day's cap is spent, a listen
+// that would start a render gets 503 until the next UTC day; stored audio
+// is served.
+func TestSpendingCapRefusesNewRenders(t *testing.T) {
+	d, _ := store.NewDir(t.TempDir())
+	srv, _ := hardServer(t, Config{}, d)
+	hcall(t, "GET", srv.URL+"/v1/articles/old/audio.mp3") // rendered before the cap
+	until := time.Now().Add(90 * time.Minute)
+	srv2, syn := hardServer(t, Config{Budget: spent{until}}, d)
+	res, body := hcall(t, "GET", srv2.URL+"/v1/articles/new/audio.mp3")
+	s, _ := strconv.Atoi(res.Header.Get("Retry-After"))
+	if e := jsonError(t, "capped", res, body); res.StatusCode != 503 || e.Code != "spending_cap" || s < 80*60 || s > 90*60 {
+		t.Fatalf("over the cap: %d %s Retry-After %q", res.StatusCode, body, res.Header.Get("Retry-After"))
+	}
+	if res, _ := hcall(t, "GET", srv2.URL+"/v1/articles/old/audio.mp3"); res.StatusCode != 200 {
+		t.Fatalf("stored audio over the cap: %d", res.StatusCode)
+	}
+	if syn.Calls() != 0 {
+		t.Fatalf("%d sentences synthesised over the cap", syn.Calls())
 	}
 }

@@ -57,6 +57,7 @@ type Config struct {
 	ListenRendersPerMinute int           // per client; 0: no limit
 	TrustedProxies         []*net.IPNet  // whose X-Forwarded-For names the client
 	NotFoundTTL            time.Duration // how long an unknown article is remembered
+	MaxBilledCharsPerDay   int           // paid engines' daily cap; 0: none
 
 	LogLevel  slog.Level
 	LogFormat string
@@ -234,6 +235,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ListenRendersPerMinute: l.int("ECOUTER_LISTEN_RENDERS_PER_MINUTE", 10, 0, 1_000_000),
 		TrustedProxies:         l.cidrs("ECOUTER_TRUSTED_PROXIES"),
 		NotFoundTTL:            l.duration("ECOUTER_NOT_FOUND_TTL", time.Minute, 0, 24*time.Hour),
+		MaxBilledCharsPerDay:   l.int("ECOUTER_MAX_BILLED_CHARS_PER_DAY", 0, 0, 1<<50),
 
 		Feed: feed.Config{
 			Title:       l.str("ECOUTER_FEED_TITLE", l.str("ECOUTER_SITE_NAME", feed.DefaultTitle)),
@@ -331,7 +333,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("api_key", key), slog.String("public_url", c.PublicURL),
 		slog.Duration("article_ttl", c.ArticleTTL), slog.Duration("not_found_ttl", c.NotFoundTTL),
 		slog.Bool("render_on_listen", c.RenderOnListen), slog.Int("listen_renders_per_minute", c.ListenRendersPerMinute),
-		slog.Int("trusted_proxies", len(c.TrustedProxies)),
+		slog.Int("trusted_proxies", len(c.TrustedProxies)), slog.Int("max_billed_chars_per_day", c.MaxBilledCharsPerDay),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 	)
 }
@@ -385,5 +387,6 @@ func (c Config) apiConfig(a *app) api.Config {
 		TrustedProxies:         c.TrustedProxies,
 		Unknown:                a.unknown,
 		Ready:                  a.ready,
+		Budget:                 a.budget(),
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"ecouter/store"
 	"ecouter/store/s3test"
+	"ecouter/synth/polly/pollytest"
 )
 
 // These tests run `ecouter serve` itself (run, as main does: configuration
@@ -369,5 +370,50 @@ func TestS3OutageServe(t *testing.T) {
 	res, again := get(t, base+"/v1/articles/art-1/audio.mp3")
 	if res.StatusCode != 200 || string(again) != string(mp3) {
 		t.Fatalf("after recovery: %d, %d bytes (had %d)", res.StatusCode, len(again), len(mp3))
+	}
+}
+
+// TestSpendingCapServe: with Polly and ECOUTER_MAX_BILLED_CHARS_PER_DAY,
+// renders stop at the cap (503 with Retry-After until the next UTC day, a
+// metric and one log line), and cached audio keeps being served.
+func TestSpendingCapServe(t *testing.T) {
+	polly := pollytest.New(t, pollytest.Options{})
+	polly.Setenv(t)
+	cms := newHostileCMS(t)
+	env := cms.env()
+	env["ECOUTER_SYNTH"] = "polly"
+	env["ECOUTER_MAX_BILLED_CHARS_PER_DAY"] = "60" // one short article (about 35 characters)
+	base, log := serveCmd(t, env)
+
+	if res, body := get(t, base+"/v1/articles/art-1/audio.mp3"); res.StatusCode != 200 || len(body) == 0 {
+		t.Fatalf("first article: %d %s", res.StatusCode, body)
+	}
+	refused := 0
+	for i := 2; i < 6; i++ {
+		res, body := get(t, fmt.Sprintf("%s/v1/articles/art-%d/audio.mp3", base, i))
+		if res.StatusCode == 200 {
+			continue
+		}
+		refused++
+		if code := checkJSONError(t, "over the cap", res, body, 503); code != "spending_cap" {
+			t.Fatalf("over the cap: code %q %s", code, body)
+		}
+		s, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || s < 1 || s > 86400 {
+			t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
+		}
+	}
+	if refused < 3 || polly.BilledCharacters() > 60 {
+		t.Fatalf("%d renders refused, Polly billed %d characters for a cap of 60", refused, polly.BilledCharacters())
+	}
+	res, body := get(t, base+"/v1/articles/art-1/audio.mp3")
+	if res.StatusCode != 200 || res.Header.Get("Accept-Ranges") != "bytes" || len(body) == 0 {
+		t.Fatalf("cached audio over the cap: %d", res.StatusCode)
+	}
+	if n := strings.Count(log.String(), "daily spending cap reached"); n != 1 {
+		t.Fatalf("cap logged %d times, want once:\n%s", n, log)
+	}
+	if v := metric(t, base, "ecouter_spending_cap_reached_total"); v != 1 {
+		t.Fatalf("ecouter_spending_cap_reached_total = %v", v)
 	}
 }
