@@ -103,6 +103,19 @@ func newHostileCMS(t *testing.T) *hostileCMS {
 			w.WriteHeader(http.StatusUnauthorized)
 		case id == "boom":
 			http.Error(w, "stack trace at db.go:42", http.StatusInternalServerError)
+		case id == "trickle": // a byte a second, forever
+			w.Write([]byte(`{"title":"`))
+			for {
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(time.Second):
+				}
+				if _, err := w.Write([]byte("a")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
 		case id == "markup":
 			w.Write([]byte(`{"title":{"rendered":"<b> </b>"},"content":{"rendered":"<p><img src=x></p>"}}`))
 		default:
@@ -150,6 +163,24 @@ func checkJSONError(t *testing.T, what string, res *http.Response, body []byte, 
 func TestHostileCMS(t *testing.T) {
 	cms := newHostileCMS(t)
 	base, log := serveCmd(t, cms.env())
+
+	// A CMS that trickles is cut at the source's time limit (20 s for the
+	// whole answer) with a 502, while everything else is served meanwhile.
+	trickled := make(chan *http.Response, 1)
+	go func() {
+		res, err := http.Get(base + "/v1/articles/trickle/script")
+		if err != nil {
+			trickled <- nil
+			return
+		}
+		res.Body.Close()
+		trickled <- res
+	}()
+	defer func() {
+		if res := <-trickled; res == nil || res.StatusCode != http.StatusBadGateway {
+			t.Errorf("trickling CMS: %v, want 502", res)
+		}
+	}()
 
 	// Redirect off the host: never followed, 502, the target in the log.
 	res, body := get(t, base+"/v1/articles/redirect/script")
