@@ -3,7 +3,9 @@
 package api
 
 import (
+	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -21,6 +23,36 @@ type Config struct {
 	PublicURL      string     // base of the links handed out; empty: from the request
 	AllowedOrigins []string   // sites that may embed the player (CORS); empty: none
 	Feed           FeedConfig // podcast feed settings and the source's listing
+
+	// NoListenRenders keeps listeners' requests from starting renders:
+	// only what the CMS hook and batches rendered is served
+	// (ECOUTER_RENDER_ON_LISTEN=false).
+	NoListenRenders bool
+	// ListenRendersPerMinute is each client's budget of renders started
+	// by listening (audio, download, transcript); 0: no limit.
+	ListenRendersPerMinute int
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; empty: the header is ignored.
+	TrustedProxies []*net.IPNet
+	// Unknown forgets the source's "not found" answers for an article, so
+	// that POST render asks the source again; may be nil.
+	Unknown Forgetter
+	// Ready are the checks GET /readyz runs (store, speech engine).
+	Ready []Check
+	// Budget is the paid engine's daily spending cap; nil: none. Once it
+	// is spent, listens that would start a render get 503 at once.
+	Budget interface {
+		Exhausted() (until time.Time, spent bool)
+	}
+}
+
+// Forgetter forgets what is remembered about an article.
+type Forgetter interface{ Forget(id string) }
+
+// Check is one readiness check.
+type Check struct {
+	Name  string
+	Check func(context.Context) error
 }
 
 // Server holds the handlers' dependencies.
@@ -28,15 +60,21 @@ type Server struct {
 	renders *render.Service
 	cfg     Config
 	log     *slog.Logger
+	limit   *listenLimit // nil: no limit
+	backoff *backoff
+	ready   *readiness
 }
 
 // New builds the Echo application with every route.
 func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
-	s := &Server{renders: renders, cfg: cfg, log: log}
+	s := &Server{renders: renders, cfg: cfg, log: log,
+		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
+	e.Pre(secureHeaders)
 	// The request log is outermost, so it sees the response of every
 	// request, recovered panics included.
 	e.Use(s.logRequests())
@@ -45,6 +83,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
+	e.GET("/readyz", s.readyz)
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	}
@@ -64,6 +103,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 // HTTPServer wraps the application with timeouts that protect against
 // slow clients without cutting long audio downloads: there is no global
 // write timeout, since a 20-minute MP3 on a slow phone takes its time.
+// Serve it on Listener(ln) so that even net/http's own errors are JSON.
 func HTTPServer(addr string, h http.Handler) *http.Server {
 	return &http.Server{
 		Addr:              addr,
@@ -75,6 +115,39 @@ func HTTPServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
+// forget makes the next read of the article ask the source.
+func (s *Server) forget(id string) {
+	if s.cfg.Unknown != nil {
+		s.cfg.Unknown.Forget(id)
+	}
+}
+
+// clientIP is how a request's client is told: the connection's address,
+// or behind trusted proxies the first address of X-Forwarded-For, from the
+// right, that is not one of them.
+func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// secureHeaders are on every answer, errors included: no content sniffing
+// (an MP3 or JSON must never be run as a page), and no article URL leaked
+// to other sites through the Referer.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
 func (s *Server) logRequests() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogResponseSize: true,
@@ -82,7 +155,7 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 		// status and size are the ones sent (else bytes=0 and status 200).
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status,
+			s.log.Info("request", "method", v.Method, "uri", redactQuery(v.URI), "status", v.Status,
 				"bytes", v.ResponseSize, "took_ms", v.Latency.Milliseconds())
 			return nil
 		},

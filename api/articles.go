@@ -19,6 +19,9 @@ type articleView struct {
 	AudioURL      string `json:"audio_url"`
 	TranscriptURL string `json:"transcript_url"`
 	ManifestURL   string `json:"manifest_url"`
+	// RenderOnListen is false, for an article not rendered yet, when a
+	// listen will not start its render (the player says it is coming).
+	RenderOnListen *bool `json:"render_on_listen,omitempty"`
 	*render.Manifest
 }
 
@@ -57,12 +60,16 @@ func (s *Server) manifest(c echo.Context) error {
 	if s.renders.Rendering(id) {
 		status = "rendering"
 	}
-	return c.JSON(http.StatusOK, s.view(c, id, status, nil))
+	v := s.view(c, id, status, nil)
+	if status == "not_rendered" && s.cfg.NoListenRenders {
+		v.RenderOnListen = new(bool)
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // transcript serves the WebVTT of the current render, one cue per sentence.
 func (s *Server) transcript(c echo.Context) error {
-	m, err := s.renders.Ensure(c.Request().Context(), c.Param("id"), render.Options{})
+	m, err := s.ensure(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -82,12 +89,14 @@ func (s *Server) transcript(c echo.Context) error {
 // what a CMS calls on publish or update.
 func (s *Server) render(c echo.Context) error {
 	id := c.Param("id")
+	s.forget(id)
 	wait := c.QueryParam("wait")
 	if wait == "1" || wait == "true" {
 		m, err := s.renders.Ensure(c.Request().Context(), id, render.Options{Force: true, Wait: true})
 		if err != nil {
 			return err
 		}
+		s.backoff.succeeded(id)
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
 	// Fail fast on what the caller can fix before accepting the job.

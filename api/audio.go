@@ -17,15 +17,14 @@ import (
 // encoded; listeners arriving meanwhile join the same stream.
 func (s *Server) audio(c echo.Context) error {
 	ctx := c.Request().Context()
-	m, stream, err := s.renders.Listen(ctx, c.Param("id"))
+	m, stream, ended, err := s.listen(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "audio/mpeg")
-	h.Set("X-Content-Type-Options", "nosniff")
 	if stream != nil {
-		return s.stream(c, stream)
+		return s.stream(c, stream, ended)
 	}
 	// A versioned URL (the feed's enclosure) gets the very bytes whose
 	// length the feed listed, while they are kept.
@@ -48,14 +47,16 @@ func (s *Server) audio(c echo.Context) error {
 }
 
 // stream sends a render in progress: chunked, no ranges (the length is not
-// known yet), never cached, flushed as frames arrive.
-func (s *Server) stream(c echo.Context, st *render.Stream) error {
+// known yet), never cached, flushed as frames arrive. ended is told how
+// the render ended, when the listener stayed to see it.
+func (s *Server) stream(c echo.Context, st *render.Stream, ended func(error)) error {
 	r := st.Reader(c.Request().Context())
 	buf := make([]byte, 32<<10)
 	// Wait for the first audio before answering: a render that fails on
 	// its first sentence still gets its proper status.
 	n, err := r.Read(buf)
 	if err != nil && err != io.EOF {
+		ended(err)
 		return err
 	}
 	h := c.Response().Header()
@@ -77,9 +78,11 @@ func (s *Server) stream(c echo.Context, st *render.Stream) error {
 			n = 0
 		}
 		if err == io.EOF {
+			ended(nil)
 			return nil
 		}
 		if err != nil {
+			ended(err)
 			if c.Request().Context().Err() == nil {
 				s.log.Error("stream ended by a failed render", "article_id", c.Param("id"), "err", err)
 			}
@@ -103,6 +106,7 @@ func serveContent(c echo.Context, blob io.ReadSeeker, mod time.Time) {
 		content = f.OSFile()
 	}
 	res := c.Response()
-	w := &recorder{ResponseWriter: res.Writer, res: res}
+	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead}
+	sanitizeRange(c.Request(), content)
 	http.ServeContent(w, c.Request(), "", mod, content)
 }

@@ -17,7 +17,9 @@ func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.cfg.APIKey == "" {
 			return echo.NewHTTPError(http.StatusForbidden, "this endpoint is disabled: set ECOUTER_API_KEY to enable it")
 		}
-		token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		// The scheme is case-insensitive (RFC 9110 section 11.1).
+		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization)), " ")
+		ok = ok && strings.EqualFold(scheme, "Bearer")
 		want := sha256.Sum256([]byte(s.cfg.APIKey))
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !ok || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {

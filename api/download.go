@@ -21,7 +21,7 @@ import (
 // and supports ranges, so interrupted downloads resume.
 func (s *Server) download(c echo.Context) error {
 	ctx := c.Request().Context()
-	m, err := s.renders.Ensure(ctx, c.Param("id"), render.Options{})
+	m, err := s.ensure(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,6 @@ func (s *Server) download(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, attachment(fileName(m), "mp3"))
 	h.Set("ETag", `"`+m.Key+`"`)
 	h.Set("Cache-Control", "public, max-age=300")
-	h.Set("X-Content-Type-Options", "nosniff")
 	serveContent(c, blob, m.RenderedAt)
 	return nil
 }

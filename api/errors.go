@@ -2,80 +2,162 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"ecouter/article"
 	"ecouter/render"
+	"ecouter/store"
 	"ecouter/synth"
 )
 
-// status maps an error to the HTTP status and the message a client may
-// see. Internal details stay in the log.
-func status(err error) (int, string) {
+// problem is what a client is told about a failure: the status, a stable
+// code to act on, a message, and when to retry.
+type problem struct {
+	status int
+	code   string
+	msg    string
+	retry  time.Duration // Retry-After; 0: none
+}
+
+// retryLater is a refusal that knows when the client may try again.
+type retryLater struct {
+	p   problem
+	err error
+}
+
+func (r *retryLater) Error() string { return r.err.Error() }
+func (r *retryLater) Unwrap() error { return r.err }
+
+// Retry-After defaults by status.
+const (
+	retryBusy        = 10 * time.Second
+	retryUnavailable = 30 * time.Second
+)
+
+// problemOf maps an error to what the client may see. Internal details
+// stay in the log. Order matters where an error wraps several sentinels:
+// an article with nothing to read is also "source unavailable" (so stored
+// audio keeps being served), and a storage that hangs also ends in a
+// deadline.
+func problemOf(err error) problem {
 	var he *echo.HTTPError
 	var long *render.TooLongError
+	var rl *retryLater
+	var ce *synth.CapError
 	switch {
+	case errors.As(err, &rl):
+		return rl.p
+	case errors.As(err, &ce):
+		return problem{http.StatusServiceUnavailable, "spending_cap",
+			"the speech engine's daily spending cap is reached: new articles are read again tomorrow (UTC)", time.Until(ce.Until)}
 	case errors.As(err, &he):
-		if msg, ok := he.Message.(string); ok {
-			return he.Code, msg
+		msg, ok := he.Message.(string)
+		if !ok {
+			msg = http.StatusText(he.Code)
 		}
-		return he.Code, http.StatusText(he.Code)
+		return problem{status: he.Code, code: codeOf(he.Code), msg: msg}
 	case errors.Is(err, article.ErrInvalidID):
-		return http.StatusBadRequest, "invalid article id: use 1 to 100 letters, digits, '-' or '_'"
+		return problem{http.StatusBadRequest, "invalid_id", "invalid article id: use 1 to 100 letters, digits, '-' or '_'", 0}
 	case errors.Is(err, article.ErrNotFound):
-		return http.StatusNotFound, "article not found"
+		return problem{http.StatusNotFound, "not_found", "article not found", 0}
 	case errors.Is(err, render.ErrNotRendered):
-		return http.StatusNotFound, "article not rendered yet"
-	case errors.Is(err, article.ErrTimeout):
-		return http.StatusGatewayTimeout, "the article source did not answer in time"
-	case errors.Is(err, article.ErrUnavailable):
-		return http.StatusBadGateway, "the article source is unavailable"
+		return problem{http.StatusNotFound, "not_rendered", "article not rendered yet", 0}
 	case errors.As(err, &long):
-		return http.StatusUnprocessableEntity, long.Error()
-	case errors.Is(err, render.ErrEmpty):
-		return http.StatusUnprocessableEntity, "the article has no readable text"
+		return problem{http.StatusUnprocessableEntity, "too_long", long.Error(), 0}
+	case errors.Is(err, article.ErrEmpty), errors.Is(err, render.ErrEmpty):
+		return problem{http.StatusUnprocessableEntity, "no_readable_text", "the article has no readable text", 0}
+	case errors.Is(err, store.ErrUnavailable):
+		return problem{http.StatusServiceUnavailable, "storage_unavailable", "the audio storage is unavailable, try again shortly", retryUnavailable}
+	case errors.Is(err, article.ErrTimeout):
+		return problem{http.StatusGatewayTimeout, "source_timeout", "the article source did not answer in time", 0}
+	case errors.Is(err, article.ErrUnavailable):
+		return problem{http.StatusBadGateway, "source_unavailable", "the article source is unavailable", 0}
 	case errors.Is(err, render.ErrBusy):
-		return http.StatusTooManyRequests, "too many articles are being read for the first time: try again shortly"
+		return problem{http.StatusTooManyRequests, "busy", "too many articles are being read for the first time: try again shortly", retryBusy}
 	case errors.Is(err, synth.ErrThrottled):
-		return http.StatusServiceUnavailable, "the speech engine is busy, try again shortly"
+		return problem{http.StatusServiceUnavailable, "engine_busy", "the speech engine is busy, try again shortly", retryUnavailable}
 	case errors.Is(err, synth.ErrEngine), errors.Is(err, synth.ErrUnavailable):
-		return http.StatusServiceUnavailable, "the speech engine failed to read this article"
+		return problem{http.StatusServiceUnavailable, "engine_failed", "the speech engine failed to read this article", retryUnavailable}
 	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout, "rendering took too long"
+		return problem{http.StatusGatewayTimeout, "timeout", "rendering took too long", 0}
 	default:
-		return http.StatusInternalServerError, "internal error"
+		return problem{http.StatusInternalServerError, "internal", "internal error", 0}
 	}
 }
 
+// codeOf names a plain HTTP status as an error code: "not_found",
+// "method_not_allowed", "requested_range_not_satisfiable"...
+func codeOf(status int) string {
+	s := strings.ToLower(http.StatusText(status))
+	if s == "" {
+		return "error"
+	}
+	return strings.NewReplacer(" ", "_", "-", "_", "'", "").Replace(s)
+}
+
+// status is problemOf's status and message.
+func status(err error) (int, string) {
+	p := problemOf(err)
+	return p.status, p.msg
+}
+
+// errorBody is every error's JSON.
+type errorBody struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
 // handleError is Echo's one error handler: it logs server-side failures
-// once and answers {"error": "..."}.
+// once and answers {"error": "...", "code": "..."}.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code, msg := status(err)
+	p := problemOf(err)
 	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
 		return // the client left; nobody to answer
 	}
-	if code >= 500 {
+	if p.status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(),
-			"article_id", c.Param("id"), "status", code, "err", err)
+			"article_id", c.Param("id"), "status", p.status, "err", err)
 	}
-	switch code {
-	case http.StatusServiceUnavailable:
-		c.Response().Header().Set("Retry-After", "30")
-	case http.StatusTooManyRequests:
-		c.Response().Header().Set("Retry-After", "10")
+	h := c.Response().Header()
+	// What the handler set for the content it meant to send does not
+	// describe this error (Echo keeps a Content-Type already set).
+	for _, k := range []string{echo.HeaderContentType, echo.HeaderContentDisposition, "ETag", "Cache-Control",
+		"Last-Modified", "Accept-Ranges", echo.HeaderContentLength} {
+		h.Del(k)
+	}
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	if p.retry > 0 {
+		h.Set("Retry-After", retryAfter(p.retry))
 	}
 	if c.Request().Method == http.MethodHead {
-		err = c.NoContent(code)
+		err = c.NoContent(p.status)
 	} else {
-		err = c.JSON(code, map[string]string{"error": msg})
+		err = c.JSON(p.status, errorBody{Error: p.msg, Code: p.code})
 	}
 	if err != nil {
 		s.log.Warn("write error response", "err", err)
 	}
+}
+
+// retryAfter is a Retry-After in whole seconds, at least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+// errorJSON is the body of an error written outside Echo (by
+// http.ServeContent, or for a request Echo never routes).
+func errorJSON(status int, msg string) []byte {
+	b, _ := json.Marshal(errorBody{Error: msg, Code: codeOf(status)})
+	return b
 }

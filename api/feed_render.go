@@ -102,6 +102,9 @@ func (f *feeds) batchIDs(ctx context.Context, req batchRequest) ([]string, error
 // rebuilt after each. done, if set, receives every result; failures are
 // logged here otherwise.
 func (f *feeds) renderAll(ctx context.Context, ids []string, done func(render.BatchResult)) {
+	for _, id := range ids {
+		f.s.forget(id) // a batch asks the source, as POST render does
+	}
 	f.s.renders.RenderAll(ctx, ids, 0, func(r render.BatchResult) {
 		f.invalidate()
 		if done != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -63,8 +64,7 @@ func playerScript(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/javascript; charset=utf-8")
 	h.Set("Cache-Control", "public, max-age=3600")
 	h.Set("ETag", etag)
-	h.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, bytes.NewReader(body))
+	serveContent(c, bytes.NewReader(body), time.Time{})
 	return nil
 }
 
@@ -83,8 +83,31 @@ func (s *Server) demo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", s.demoPolicy())
+	if len(s.cfg.AllowedOrigins) == 0 {
+		h.Set("X-Frame-Options", "DENY") // for browsers without frame-ancestors
+	}
 	return c.HTMLBlob(code, buf.Bytes())
+}
+
+// demoPolicy is the demo page's Content-Security-Policy: scripts, audio
+// and API calls from the service only (and ECOUTER_PUBLIC_URL, where the
+// manifest's links point), the page's own inline styles, and framing only
+// by the sites allowed to embed the player.
+func (s *Server) demoPolicy() string {
+	self := "'self'"
+	if u, err := url.Parse(s.cfg.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		self += " " + u.Scheme + "://" + u.Host
+	}
+	frames := "'none'"
+	if len(s.cfg.AllowedOrigins) > 0 {
+		frames = strings.Join(s.cfg.AllowedOrigins, " ")
+	}
+	return "default-src 'none'; script-src " + self + "; media-src " + self + "; connect-src " + self +
+		"; img-src " + self + " data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'" +
+		"; frame-ancestors " + frames
 }
 
 // demoPage builds the page from the stored render when there is one: its

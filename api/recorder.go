@@ -3,24 +3,49 @@ package api
 import (
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
 
 // recorder writes straight to the net/http ResponseWriter (keeping its
 // ReadFrom, hence sendfile) while telling Echo's Response what was sent.
+// The errors http.ServeContent writes itself (416, 412, 500 in plain
+// text) are replaced by the JSON every other error has.
 type recorder struct {
 	http.ResponseWriter
-	res *echo.Response
+	res  *echo.Response
+	head bool // a HEAD request: no body, even for an error
+	drop bool // an error body was written; ServeContent's text is dropped
 }
 
 func (r *recorder) WriteHeader(code int) {
 	r.res.Status = code
 	r.res.Committed = true
+	if code < 400 {
+		r.ResponseWriter.WriteHeader(code)
+		return
+	}
+	msg := http.StatusText(code)
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		msg = "range not satisfiable: ask for bytes within the file's length"
+	}
+	body := errorJSON(code, msg)
+	h := r.Header()
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	r.ResponseWriter.WriteHeader(code)
+	r.drop = true
+	if !r.head {
+		n, _ := r.ResponseWriter.Write(body)
+		r.res.Size += int64(n)
+	}
 }
 
 func (r *recorder) Write(p []byte) (int, error) {
+	if r.drop {
+		return len(p), nil
+	}
 	r.res.Committed = true
 	n, err := r.ResponseWriter.Write(p)
 	r.res.Size += int64(n)
@@ -28,6 +53,9 @@ func (r *recorder) Write(p []byte) (int, error) {
 }
 
 func (r *recorder) ReadFrom(src io.Reader) (int64, error) {
+	if r.drop {
+		return io.Copy(io.Discard, src)
+	}
 	r.res.Committed = true
 	var n int64
 	var err error

@@ -39,4 +39,8 @@ var (
 	ErrTimeout = errors.New("article source timed out")
 	// ErrInvalidID: the ID is not one ecouter accepts.
 	ErrInvalidID = errors.New("invalid article id")
+	// ErrEmpty: the source answered an article with nothing to read, such
+	// as a title that is only markup. Sources wrap it in ErrUnavailable
+	// too, so stored audio keeps being served; its status comes first.
+	ErrEmpty = errors.New("article has no readable title or text")
 )

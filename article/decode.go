@@ -36,7 +36,9 @@ func decodeArticle(id string, data []byte) (*Article, error) {
 		return nil, fmt.Errorf("decode article json: %w", err)
 	}
 	if a.Title == "" {
-		return nil, errors.New("decode article json: empty title")
+		// The source answered well-formed JSON: the article itself is
+		// unreadable (a title of markup only), not the source broken.
+		return nil, fmt.Errorf("decode article json: empty title once markup is removed: %w", ErrEmpty)
 	}
 	a.ID = id
 	return a, nil

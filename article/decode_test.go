@@ -1,6 +1,7 @@
 package article
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"testing"
@@ -89,6 +90,15 @@ func TestDecodeSimple(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", *a, tt.want)
 			}
 		})
+	}
+}
+
+// A title of markup only is the article's fault, not the source's: 422.
+func TestDecodeMarkupOnlyTitle(t *testing.T) {
+	for _, js := range []string{`{"title":{"rendered":"<b> </b>"},"content":{"rendered":"<p></p>"}}`, `{"title":"  ","text":""}`} {
+		if _, err := decodeArticle("a1", []byte(js)); !errors.Is(err, ErrEmpty) {
+			t.Errorf("%s: got %v, want ErrEmpty", js, err)
+		}
 	}
 }
 

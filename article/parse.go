@@ -18,7 +18,8 @@ import (
 //	"wordpress:BASE_URL" a WordPress site's REST API
 //	"http:URL_TEMPLATE"  a JSON API; the template must contain {id}
 //
-// client is used by the HTTP sources (nil: a client with a 30 s timeout).
+// client is used by the HTTP sources (nil: a client with a 30 s timeout),
+// with redirects confined to the source's host (see confine).
 func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 	kind, arg, _ := strings.Cut(spec, ":")
 	switch kind {
@@ -39,7 +40,8 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 		if err := checkURL(arg, false); err != nil {
 			return nil, fmt.Errorf("article source wordpress: base URL %w", err)
 		}
-		return NewWordPress(arg, client), nil
+		u, _ := url.Parse(arg) // checked above
+		return NewWordPress(arg, confine(client, u, true)), nil
 	case "http":
 		if strings.HasPrefix(arg, "//") {
 			// "http://host/{id}" was given without the "http:" prefix.
@@ -52,7 +54,8 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 		if err := checkURL(arg, true); err != nil {
 			return nil, fmt.Errorf("article source http: URL template %w", err)
 		}
-		return NewHTTP(arg, client), nil
+		u, _ := url.Parse(arg) // checked above
+		return NewHTTP(arg, confine(client, u, false)), nil
 	case "https":
 		return nil, fmt.Errorf("article source %q: missing prefix; did you mean \"http:%s\"?",
 			RedactSpec(spec), redactURLString(spec))

@@ -226,8 +226,9 @@ if want memory; then
 	# they would in production; PCM, levelling and encoding are per render.
 	rm -rf "$W/memstore"
 	cp -a "$STORE" "$W/memstore"
-	# Twenty at once on purpose: above the default render cap (twice the cores).
-	start_ecouter "$PORT" "$W/memstore" ECOUTER_ARTICLES="dir:$W/long" ECOUTER_MAX_RENDERS=20
+	# Twenty at once on purpose: above the default render cap (twice the cores),
+	# and above the per-client budget of listen renders (one client here).
+	start_ecouter "$PORT" "$W/memstore" ECOUTER_ARTICLES="dir:$W/long" ECOUTER_MAX_RENDERS=20 ECOUTER_LISTEN_RENDERS_PER_MINUTE=0
 	idle=$(vm_mb "$EPID" VmRSS)
 	cpids=()
 	for i in $(seq -f '%02g' 1 20); do

@@ -38,7 +38,7 @@ func TestCollection(t *testing.T) {
 }
 
 func newS3Store(t *testing.T) store.Store {
-	s3test.Start(t)
+	s3test.Start(t).SetEnv(t)
 	ctx := context.Background()
 	client, err := store.S3Client(ctx, true)
 	if err != nil {

@@ -81,12 +81,12 @@ func (d *Dir) Open(_ context.Context, key string) (Blob, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("open %s: %w", key, ErrNotFound)
 		}
-		return nil, fmt.Errorf("open %s: %w", key, err)
+		return nil, fmt.Errorf("open %s: %w", key, dirErr(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("stat %s: %w", key, err)
+		return nil, fmt.Errorf("stat %s: %w", key, dirErr(err))
 	}
 	return &fileBlob{File: f, info: Info{Key: key, Size: st.Size(), ModTime: st.ModTime()}}, nil
 }
@@ -102,7 +102,7 @@ func (d *Dir) Stat(_ context.Context, key string) (Info, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Info{}, fmt.Errorf("stat %s: %w", key, ErrNotFound)
 		}
-		return Info{}, fmt.Errorf("stat %s: %w", key, err)
+		return Info{}, fmt.Errorf("stat %s: %w", key, dirErr(err))
 	}
 	return Info{Key: key, Size: st.Size(), ModTime: st.ModTime()}, nil
 }
@@ -115,11 +115,11 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (err error) {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
 	if err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
 	defer func() {
 		if err != nil {
@@ -128,19 +128,19 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (err error) {
 		}
 	}()
 	if _, err = io.Copy(tmp, ctxReader{ctx, r}); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("put %s: sync: %w", key, err)
+		return fmt.Errorf("put %s: sync: %w", key, dirErr(err))
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("put %s: close: %w", key, err)
+		return fmt.Errorf("put %s: close: %w", key, dirErr(err))
 	}
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
 	if err = os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("put %s: rename: %w", key, err)
+		return fmt.Errorf("put %s: rename: %w", key, dirErr(err))
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func (d *Dir) Delete(_ context.Context, key string) error {
 		return err
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("delete %s: %w", key, err)
+		return fmt.Errorf("delete %s: %w", key, dirErr(err))
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Info, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", prefix, err)
+		return nil, fmt.Errorf("list %s: %w", prefix, dirErr(err))
 	}
 	// WalkDir goes folder by folder, but "a-b" and "a.mp3" sort before "a/c".
 	slices.SortFunc(out, func(a, b Info) int { return strings.Compare(a.Key, b.Key) })

@@ -148,7 +148,7 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &obj})
 	if err != nil {
-		return Info{}, fmt.Errorf("stat %s: %w", key, notFound(err))
+		return Info{}, fmt.Errorf("stat %s: %w", key, s3Err(notFound(err)))
 	}
 	return Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
 }
@@ -162,7 +162,7 @@ func (s *S3) Open(ctx context.Context, key string) (Blob, error) {
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &obj})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", key, notFound(err))
+		return nil, fmt.Errorf("open %s: %w", key, s3Err(notFound(err)))
 	}
 	return &s3Blob{
 		ctx:    ctx,
@@ -182,7 +182,7 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if _, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: &obj}); err != nil && !isNotFound(err) {
-		return fmt.Errorf("delete %s: %w", key, err)
+		return fmt.Errorf("delete %s: %w", key, s3Err(err))
 	}
 	return nil
 }
@@ -198,7 +198,7 @@ func (s *S3) List(ctx context.Context, prefix string) ([]Info, error) {
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
+			return nil, fmt.Errorf("list %s: %w", prefix, s3Err(err))
 		}
 		for _, o := range page.Contents {
 			key := strings.TrimPrefix(aws.ToString(o.Key), s.prefix)

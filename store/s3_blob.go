@@ -86,7 +86,7 @@ func (b *s3Blob) Read(p []byte) (int, error) {
 	}
 	if err != nil {
 		b.closeBody()
-		return n, fmt.Errorf("read %s at %d: %w", b.info.Key, b.off, err)
+		return n, fmt.Errorf("read %s at %d: %w", b.info.Key, b.off, s3Err(err))
 	}
 	return n, nil
 }
@@ -106,7 +106,7 @@ func (b *s3Blob) openBody() error {
 		if isPreconditionFailed(err) || isNotFound(err) {
 			return fmt.Errorf("read %s: %w (%w)", b.info.Key, ErrChanged, err)
 		}
-		return fmt.Errorf("read %s at %d: %w", b.info.Key, b.off, err)
+		return fmt.Errorf("read %s at %d: %w", b.info.Key, b.off, s3Err(err))
 	}
 	// A server that ignores If-Match still names the version it sent.
 	if etag := aws.ToString(out.ETag); etag != "" && etag != b.etag {

@@ -46,7 +46,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 			ContentType:   aws.String(contentType(key)),
 		})
 		if err != nil {
-			return fmt.Errorf("put %s: %w", key, err)
+			return fmt.Errorf("put %s: %w", key, s3Err(err))
 		}
 		return nil
 	}
@@ -68,7 +68,7 @@ func (s *S3) putMultipart(ctx context.Context, key, obj string, r io.Reader, fir
 		ContentType: aws.String(contentType(key)),
 	})
 	if err != nil {
-		return fmt.Errorf("put %s: start upload: %w", key, err)
+		return fmt.Errorf("put %s: start upload: %w", key, s3Err(err))
 	}
 	defer func() {
 		if err == nil {
@@ -100,7 +100,7 @@ func (s *S3) putMultipart(ctx context.Context, key, obj string, r io.Reader, fir
 			ContentLength: aws.Int64(int64(len(part))),
 		})
 		if err != nil {
-			return fmt.Errorf("put %s: part %d: %w", key, n, err)
+			return fmt.Errorf("put %s: part %d: %w", key, n, s3Err(err))
 		}
 		cp := types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)}
 		// An upload created with a checksum algorithm must list each part's.
@@ -122,7 +122,7 @@ func (s *S3) putMultipart(ctx context.Context, key, obj string, r io.Reader, fir
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
 	})
 	if err != nil {
-		return fmt.Errorf("put %s: complete upload: %w", key, err)
+		return fmt.Errorf("put %s: complete upload: %w", key, s3Err(err))
 	}
 	return nil
 }

@@ -10,25 +10,30 @@ import (
 	"ecouter/store/s3test"
 )
 
-// Credentials of the throwaway test server; the tests check that no error
-// text ever carries the secret.
 const (
-	testAccessKey = s3test.AccessKey
 	testSecretKey = s3test.SecretKey
 	testBucket    = "ecouter-test"
 )
 
-// startS3 runs a real S3 server for the test (s3test.Start) and creates
-// testBucket.
+// startS3 runs versitygw (a real S3 server over a POSIX folder) on a free
+// loopback port for the test, points the AWS environment at it so clients
+// are built exactly as in production (S3Client), and creates testBucket.
 func startS3(t *testing.T) *s3.Client {
 	t.Helper()
-	s3test.Start(t)
+	client, _ := startS3Server(t)
+	return client
+}
+
+func startS3Server(t *testing.T) (*s3.Client, *s3test.Server) {
+	t.Helper()
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
 	client, err := S3Client(context.Background(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(testBucket)}); err != nil {
-		t.Fatalf("create bucket: %v", err)
+		t.Fatalf("create bucket: %v\n%s", err, srv.Output())
 	}
-	return client
+	return client, srv
 }

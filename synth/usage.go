@@ -11,6 +11,7 @@ import (
 type Usage struct {
 	characters atomic.Int64 // characters billed by the backend
 	requests   atomic.Int64
+	parent     *Usage // the Usage of the enclosing context, also counted
 }
 
 // Characters is the total billed so far.
@@ -21,14 +22,19 @@ func (u *Usage) Requests() int64 { return u.requests.Load() }
 
 type usageKey struct{}
 
-// WithUsage returns a context that collects usage into u.
+// WithUsage returns a context that collects usage into u, and into the
+// Usage ctx already collects into (a render's, around one sentence's).
 func WithUsage(ctx context.Context, u *Usage) context.Context {
+	if p, ok := ctx.Value(usageKey{}).(*Usage); ok && p != u {
+		u.parent = p
+	}
 	return context.WithValue(ctx, usageKey{}, u)
 }
 
 // AddUsage records one backend request billing chars characters.
 func AddUsage(ctx context.Context, chars int64) {
-	if u, ok := ctx.Value(usageKey{}).(*Usage); ok && u != nil {
+	u, _ := ctx.Value(usageKey{}).(*Usage)
+	for ; u != nil; u = u.parent {
 		u.characters.Add(chars)
 		u.requests.Add(1)
 	}

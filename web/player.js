@@ -17,6 +17,7 @@
   "use strict";
   var SPEEDS = [0.75, 1, 1.25, 1.5, 2];
   var FAILED = "Lecture impossible pour le moment";
+  var SOON = "Bientôt disponible";
   var me = document.currentScript;
   var defaultAPI = location.origin;
   if (me && me.getAttribute("data-ecouter-api")) defaultAPI = me.getAttribute("data-ecouter-api");
@@ -101,6 +102,8 @@
         return r.json();
       }).then(function (j) {
         if (!j || ["ready", "rendering", "not_rendered"].indexOf(j.status) < 0) throw { text: FAILED };
+        // The site renders on publish only: nothing to play until it has.
+        if (j.status === "not_rendered" && j.render_on_listen === false) throw { text: SOON, final: true };
         m = j;
         cues = j.cues || [];
         show();

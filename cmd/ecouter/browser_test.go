@@ -374,3 +374,17 @@ func TestPlayerInBrowser(t *testing.T) {
 		t.Errorf("browser tests took %v, over their 60 s budget", took.Round(time.Second))
 	}
 }
+
+// TestPlayerSoon: on a site that renders on publish only
+// (ECOUTER_RENDER_ON_LISTEN=false), an article not rendered yet shows
+// "Bientôt disponible" instead of a button that would fail; the demo page
+// runs under its Content-Security-Policy.
+func TestPlayerSoon(t *testing.T) {
+	srv := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + articleDir(t), "ECOUTER_RENDER_ON_LISTEN": "false"})
+	ctx := browser(t, 60*time.Second)
+	act(t, ctx, "open the demo page", chromedp.Navigate(srv.URL+"/demo/court"))
+	s := waitFor(t, ctx, 10*time.Second, "the player to say it is coming", func(s snapshot) bool { return s.State == "error" })
+	if s.Message != "Bientôt disponible" || !s.Hidden {
+		t.Fatalf("not rendered, renders on publish only: message %q, controls hidden %v", s.Message, s.Hidden)
+	}
+}

@@ -61,6 +61,12 @@ type Config struct {
 
 	AllowedOrigins []string
 
+	RenderOnListen         bool          // a listener may start an article's first render
+	ListenRendersPerMinute int           // per client; 0: no limit
+	TrustedProxies         []*net.IPNet  // whose X-Forwarded-For names the client
+	NotFoundTTL            time.Duration // how long an unknown article is remembered
+	MaxBilledCharsPerDay   int           // paid engines' daily cap; 0: none
+
 	LogLevel  slog.Level
 	LogFormat string
 }
@@ -183,6 +189,36 @@ func (l *loader) bool(name string) bool {
 	}
 }
 
+// boolDefault is bool with a default for an unset variable.
+func (l *loader) boolDefault(name string, def bool) bool {
+	if strings.TrimSpace(l.getenv(name)) == "" {
+		return def
+	}
+	return l.bool(name)
+}
+
+// cidrs reads a list of CIDRs; a bare address is a network of one.
+func (l *loader) cidrs(name string) []*net.IPNet {
+	var out []*net.IPNet
+	for _, f := range l.list(name) {
+		if ip := net.ParseIP(f); ip != nil {
+			bits := 8 * len(ip.To16())
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			l.errs = append(l.errs, fmt.Errorf("%s: %q is not a CIDR such as 10.0.0.0/8 or an address", name, f))
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 func (l *loader) list(name string) []string {
 	var out []string
 	for _, f := range strings.Split(l.getenv(name), ",") {
@@ -263,9 +299,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SentenceCacheMax: l.size("ECOUTER_SENTENCE_CACHE_MAX", render.DefaultSentenceCacheMax),
 		GCInterval:       l.duration("ECOUTER_GC_INTERVAL", render.DefaultGCInterval, time.Second, 30*24*time.Hour),
 		AllowedOrigins:   l.list("ECOUTER_ALLOWED_ORIGINS"),
-		Feed:             l.feed(),
-		Polly:            l.polly(),
-		LogFormat:        l.str("ECOUTER_LOG_FORMAT", "text"),
+
+		RenderOnListen:         l.boolDefault("ECOUTER_RENDER_ON_LISTEN", true),
+		ListenRendersPerMinute: l.int("ECOUTER_LISTEN_RENDERS_PER_MINUTE", 10, 0, 1_000_000),
+		TrustedProxies:         l.cidrs("ECOUTER_TRUSTED_PROXIES"),
+		NotFoundTTL:            l.duration("ECOUTER_NOT_FOUND_TTL", time.Minute, 0, 24*time.Hour),
+		MaxBilledCharsPerDay:   l.int("ECOUTER_MAX_BILLED_CHARS_PER_DAY", 0, 0, 1<<50),
+
+		Feed:      l.feed(),
+		Polly:     l.polly(),
+		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
 	if c.Voice == "" {
 		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
@@ -346,6 +389,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("article_ttl", c.ArticleTTL), slog.String("site_name", c.SiteName),
 		slog.String("lexicon", c.Lexicon),
 		slog.Any("skip_elements", c.SkipElements), slog.Any("skip_classes", c.SkipClasses),
+		slog.Duration("not_found_ttl", c.NotFoundTTL),
+		slog.Bool("render_on_listen", c.RenderOnListen), slog.Int("listen_renders_per_minute", c.ListenRendersPerMinute),
+		slog.Int("trusted_proxies", len(c.TrustedProxies)), slog.Int("max_billed_chars_per_day", c.MaxBilledCharsPerDay),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
 			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
@@ -414,10 +460,16 @@ func (c Config) renderConfig() render.Config {
 }
 
 // apiConfig is what the HTTP layer needs.
-func (c Config) apiConfig(src article.Source) api.Config {
-	lister, _ := src.(article.Lister)
+func (c Config) apiConfig(a *app) api.Config {
+	lister, _ := a.source.(article.Lister)
 	return api.Config{
 		APIKey: c.APIKey, PublicURL: c.PublicURL, AllowedOrigins: c.AllowedOrigins,
-		Feed: api.FeedConfig{Config: c.Feed, Lister: lister},
+		Feed:                   api.FeedConfig{Config: c.Feed, Lister: lister},
+		NoListenRenders:        !c.RenderOnListen,
+		ListenRendersPerMinute: c.ListenRendersPerMinute,
+		TrustedProxies:         c.TrustedProxies,
+		Unknown:                a.unknown,
+		Ready:                  a.ready,
+		Budget:                 a.budget(),
 	}
 }

@@ -20,7 +20,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"ecouter/api"
 	"ecouter/audio"
 )
 
@@ -52,7 +51,7 @@ func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(a.renders, cfg.apiConfig(a.source), log, reg))
+	srv := httptest.NewServer(a.handler(cfg, log, reg))
 	t.Cleanup(func() {
 		srv.Close()
 		a.renders.Wait(context.Background())

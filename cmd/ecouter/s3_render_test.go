@@ -16,7 +16,7 @@ import (
 // `ecouter render` on an S3 store says where the MP3 is: its s3:// URL,
 // not a local path that does not exist.
 func TestRenderPrintsS3Location(t *testing.T) {
-	s3test.Start(t)
+	s3test.Start(t).SetEnv(t)
 	ctx := context.Background()
 	client, err := store.S3Client(ctx, true)
 	if err != nil {

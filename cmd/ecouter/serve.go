@@ -34,12 +34,12 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	e := api.New(a.renders, cfg.apiConfig(a.source), log, reg)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := api.HTTPServer(cfg.Addr, e)
+	ln = api.Listener(ln)
+	srv := api.HTTPServer(cfg.Addr, a.handler(cfg, log, reg))
 	log.Info("listening", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ecouter/api"
 	"ecouter/article"
 	"ecouter/render"
 	"ecouter/samples"
@@ -22,8 +23,24 @@ import (
 // app is every component, built from the configuration.
 type app struct {
 	renders *render.Service
-	source  article.Source
+	source  article.Source // the configured source itself, for its listing
+	unknown *article.NotFoundMemory
 	rules   article.Rules
+	ready   []api.Check     // what GET /readyz checks
+	capped  *synth.DailyCap // the paid engine's daily cap; nil: none
+}
+
+// budget is the daily cap for the HTTP layer (a nil interface when none).
+func (a *app) budget() interface{ Exhausted() (time.Time, bool) } {
+	if a.capped == nil {
+		return nil
+	}
+	return a.capped
+}
+
+// handler is the HTTP application over the components.
+func (a *app) handler(cfg Config, log *slog.Logger, reg prometheus.Gatherer) http.Handler {
+	return api.New(a.renders, cfg.apiConfig(a), log, reg)
 }
 
 // build wires config -> components. Everything that can be checked at
@@ -38,6 +55,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	if err != nil {
 		return nil, err
 	}
+	capped := spendingCap(cfg, syn, log, reg)
+	if capped != nil {
+		syn = capped
+	}
 	st, err := newStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -46,11 +67,58 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
 		return nil, err
 	}
+	// Unknown IDs are remembered so that a walker asking for them again
+	// does not reach the CMS each time.
+	unknown := article.RememberNotFound(src, cfg.NotFoundTTL)
 	return &app{
-		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
+		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg)),
 		source:  src,
+		unknown: unknown,
+		capped:  capped,
 		rules:   rc.Rules,
+		ready: []api.Check{
+			{Name: "store", Check: func(ctx context.Context) error { return store.Ping(ctx, st) }},
+			{Name: "speech engine", Check: enginePing(syn)},
+		},
 	}, nil
+}
+
+// spendingCap wraps a paid engine in ECOUTER_MAX_BILLED_CHARS_PER_DAY, with
+// a metric and one log line a day when it is reached; nil when no cap
+// applies.
+func spendingCap(cfg Config, syn synth.Synthesizer, log *slog.Logger, reg prometheus.Registerer) *synth.DailyCap {
+	if cfg.MaxBilledCharsPerDay <= 0 {
+		return nil
+	}
+	if cfg.Synth != "polly" {
+		log.Warn("ECOUTER_MAX_BILLED_CHARS_PER_DAY has no effect: the speech backend bills nothing", "backend", cfg.Synth)
+		return nil
+	}
+	reached := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ecouter_spending_cap_reached_total",
+		Help: "Days on which ECOUTER_MAX_BILLED_CHARS_PER_DAY was reached (new renders refused until the next UTC day).",
+	})
+	c := synth.NewDailyCap(syn, int64(cfg.MaxBilledCharsPerDay), func(until time.Time) {
+		reached.Inc()
+		log.Warn("daily spending cap reached: new renders refused, cached audio still served",
+			"max_billed_chars_per_day", cfg.MaxBilledCharsPerDay, "until", until)
+	})
+	if reg != nil {
+		reg.MustRegister(reached, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "ecouter_billed_characters_today",
+			Help: "Characters billed by the paid speech engine since 00:00 UTC, as counted against the daily cap.",
+		}, func() float64 { return float64(c.Used()) }))
+	}
+	return c
+}
+
+// enginePing checks that the speech engine can still run (espeak-ng still
+// installed, Polly reachable with the credentials), when it can tell.
+func enginePing(syn synth.Synthesizer) func(context.Context) error {
+	if p, ok := syn.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping
+	}
+	return func(context.Context) error { return nil }
 }
 
 func newSynth(ctx context.Context, cfg Config, log *slog.Logger) (synth.Synthesizer, error) {

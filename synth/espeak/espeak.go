@@ -106,3 +106,10 @@ func (e *Engine) Fingerprint() string {
 // render pipeline cuts longer sentences into pieces (render.SentenceLimiter),
 // so one call never makes unbounded audio.
 func (e *Engine) SentenceLimit() int { return e.opt.SentenceLimit }
+
+// Ping checks that espeak-ng still runs (the package may have been
+// removed under a running service), for a readiness check.
+func (e *Engine) Ping(ctx context.Context) error {
+	_, err := e.readVersion(ctx)
+	return err
+}

@@ -89,3 +89,13 @@ func (e *Engine) Characters() int64 { return e.characters.Load() }
 
 // Requests is the number of successful SynthesizeSpeech requests, for metrics.
 func (e *Engine) Requests() int64 { return e.requests.Load() }
+
+// Ping checks that Polly answers with these credentials (DescribeVoices,
+// which bills nothing), for a readiness check. Failures are classified as
+// Synthesize's are.
+func (e *Engine) Ping(ctx context.Context) error {
+	if _, err := describeVoices(ctx, e.client, e.opt.LanguageCode, func(o *polly.Options) { o.RetryMaxAttempts = 1 }); err != nil {
+		return fmt.Errorf("polly: %w", err)
+	}
+	return nil
+}
