@@ -69,4 +69,6 @@ func TestServiceWithAnotherScheduler(t *testing.T) {
 
 type sourceFunc func(ctx context.Context, id string) (*article.Article, error)
 
-func (f sourceFunc) Article(ctx context.Context, id string) (*article.Article, error) { return f(ctx, id) }
+func (f sourceFunc) Article(ctx context.Context, id string) (*article.Article, error) {
+	return f(ctx, id)
+}
