@@ -59,9 +59,16 @@ type SentenceLimiter interface {
 	SentenceLimit() int
 }
 
+// Option changes how New builds a Service.
+type Option func(*Service)
+
+// WithScheduler makes the Service schedule its renders with sc (a
+// cluster-wide scheduler) instead of a Local one.
+func WithScheduler(sc Scheduler) Option { return func(s *Service) { s.sched = sc } }
+
 // New returns a Service. metrics may be nil; zero fields of cfg take their
 // defaults.
-func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, log *slog.Logger, metrics *Metrics) *Service {
+func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, log *slog.Logger, metrics *Metrics, opts ...Option) *Service {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
@@ -83,6 +90,9 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	}
 	s.gc = newCollector(rec, cfg, func() time.Time { return s.now() }, metrics)
 	pl.gc = s.gc
+	for _, o := range opts {
+		o(s)
+	}
 	return s
 }
 
@@ -109,8 +119,14 @@ func (s *Service) Listen(ctx context.Context, id string) (*Manifest, *Stream, er
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.job != nil {
+	if r.job != nil && r.job.Stream() != nil {
 		return nil, r.job.Stream(), nil
+	}
+	if r.job != nil {
+		// Rendered elsewhere (a cluster-wide scheduler): nothing to join,
+		// so the listener waits for the stored file.
+		m, err := r.job.Wait(ctx)
+		return m, nil, err
 	}
 	return r.m, nil, nil
 }

@@ -30,15 +30,15 @@ func gcCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 		return err
 	}
 	c, err := a.renders.Collect(ctx, *dry)
-	verb := "removed"
+	verb, holds := "removed", "holds"
 	if *dry {
-		verb = "would remove"
+		verb, holds = "would remove", "would hold"
 	}
 	for _, r := range c.Removed {
 		fmt.Fprintf(stdout, "%s %s (%d bytes, %s)\n", verb, r.Key, r.Size, r.Reason)
 	}
-	fmt.Fprintf(stdout, "%s %d blobs, %d bytes freed; the store holds %d bytes of audio, %d of cached sentences\n",
-		verb, len(c.Removed), c.Freed, c.Bytes["audio"], c.Bytes["sentence"])
+	fmt.Fprintf(stdout, "%s %d blobs, %d bytes freed; the store %s %d bytes of audio, %d of cached sentences\n",
+		verb, len(c.Removed), c.Freed, holds, c.Bytes["audio"], c.Bytes["sentence"])
 	if err != nil {
 		return fmt.Errorf("gc: %w", err)
 	}

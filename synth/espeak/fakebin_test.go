@@ -52,7 +52,9 @@ printf '%s' "$in" | exec REAL "$@"
 `
 
 func TestSynthesizeEngineFailures(t *testing.T) {
-	e := newEngine(t, Options{Binary: fakeBinary(t, moody), Timeout: 500 * time.Millisecond})
+	// Long enough for New's own runs of the fake (version, voice) on a
+	// loaded machine; short enough for "dors" to be reported promptly.
+	e := newEngine(t, Options{Binary: fakeBinary(t, moody), Timeout: 1500 * time.Millisecond})
 	tests := []struct {
 		text   string
 		stderr string // expected in EngineError.Stderr
@@ -62,7 +64,7 @@ func TestSynthesizeEngineFailures(t *testing.T) {
 		{"vide", "", "decode"},
 		{"charabia", "", "decode"},
 		{"tue", "", "signal: killed"},
-		{"dors", "", "ran longer than 500ms"},
+		{"dors", "", "ran longer than 1.5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
