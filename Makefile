@@ -20,6 +20,7 @@ endef
 # The S3 store's tests run a real S3-compatible server; `go install` puts it
 # in GOPATH/bin, which is added to PATH for the recipes below.
 VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export PATH := $(PATH):$(dir $(GO)):$(shell $(GO) env GOPATH)/bin
 
 .PHONY: run test deps test-deps build lint bench bench-quick clean
@@ -41,6 +42,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # The sentence-splitter corpora live outside the repository, in ../shared;
 # without them their tests are skipped (and fail when CI is set).
