@@ -31,6 +31,9 @@ type Config struct {
 	KeepPrevious time.Duration
 	// SentenceCacheMax caps the sentence cache in bytes (0: no cap).
 	SentenceCacheMax int64
+	// Scheduler decides who renders what; nil: NewLocal(MaxRenders), one
+	// process. A cluster-wide one is built outside and passed here.
+	Scheduler Scheduler
 }
 
 // Defaults of the settings the render package owns.

@@ -14,6 +14,11 @@ import (
 // exhaust the machine.
 var ErrBusy = errors.New("too many renders running")
 
+// ErrUnavailable means the scheduler cannot reach what it coordinates
+// renders with (a cluster's NATS): the render is not started, stored audio
+// is still served.
+var ErrUnavailable = errors.New("render coordination unavailable")
+
 // ErrPanic reports a bug caught while rendering.
 var ErrPanic = errors.New("internal error while rendering")
 

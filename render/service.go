@@ -81,9 +81,13 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	if l, ok := syn.(SentenceLimiter); ok {
 		pl.limit = l.SentenceLimit()
 	}
+	sched := cfg.Scheduler
+	if sched == nil {
+		sched = NewLocal(cfg.MaxRenders, log)
+	}
 	s := &Service{
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
-		sched:   NewLocal(cfg.MaxRenders, log),
+		sched:   sched,
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
 		checked: map[string]checked{},
