@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+
 	"ecouter/cluster/natstest"
 )
 
@@ -57,4 +61,20 @@ func newScheduler(t *testing.T, n *Node, maxRenders int) *Scheduler {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// inProcess connects another node to first's embedded server.
+func inProcess(t *testing.T, first *Node) *Node {
+	t.Helper()
+	nc, err := nats.Connect("", nats.InProcessServer(first.srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &Node{nc: nc, js: js, cfg: first.cfg, id: nuid.Next(), log: quiet}
+	t.Cleanup(nc.Close)
+	return n
 }

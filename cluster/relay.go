@@ -132,6 +132,12 @@ type chunks struct {
 func (c *chunks) Read(p []byte) (int, error) {
 	for len(c.rest) == 0 {
 		m, err := c.c.Next(jetstream.FetchContext(c.ctx))
+		if errors.Is(err, nats.ErrNoResponders) && c.ctx.Err() == nil {
+			// A consumer just created on a replicated stream may not
+			// answer yet.
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		if err != nil {
 			if ctxErr := c.ctx.Err(); ctxErr != nil {
 				return 0, fmt.Errorf("relayed stream: %w", ctxErr)

@@ -225,6 +225,9 @@ func (s *Scheduler) follow(ctx context.Context, key string, st *render.Stream) (
 			if err := json.Unmarshal(e.Value(), &l); err != nil {
 				return nil, relayed, fmt.Errorf("render lease %s: %w", key, err)
 			}
+			if l.Attempt == 0 { // the creating value, which cannot name its own revision
+				l.Attempt = e.Revision()
+			}
 			if relayDone == nil && st != nil {
 				relayDone, relayed = s.relay.follow(relayCtx, key, l.Attempt, st), true
 			}
