@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"ecouter/jobs"
 	"ecouter/render"
 )
 
@@ -21,6 +23,15 @@ type Config struct {
 	PublicURL      string     // base of the links handed out; empty: from the request
 	AllowedOrigins []string   // sites that may embed the player (CORS); empty: none
 	Feed           FeedConfig // podcast feed settings and the source's listing
+	// Jobs is the durable render queue renders without an answer go
+	// through; nil: they run in this process.
+	Jobs jobs.Queue
+	// Changes, if set, subscribes a function to the IDs of articles whose
+	// audio changed on any node, so caches are refreshed at once.
+	Changes func(func(id string))
+	// Ready, if set, says whether the node can start renders (NATS
+	// answers): /readyz.
+	Ready func(context.Context) error
 }
 
 // Server holds the handlers' dependencies.
@@ -45,6 +56,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
+	e.GET("/readyz", s.ready)
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	}
@@ -56,6 +68,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	v1.GET("/articles/:id/transcript.vtt", s.transcript)
 	v1.GET("/articles/:id/script", s.script)
 	v1.POST("/articles/:id/render", s.render, s.requireKey, middleware.BodyLimit("64K"))
+	s.jobRoutes(v1)
 	s.playerRoutes(e)
 	s.feedRoutes(e)
 	return e

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"ecouter/article"
+	"ecouter/jobs"
 	"ecouter/render"
 	"ecouter/synth"
 )
@@ -39,6 +40,8 @@ func status(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "the article has no readable text"
 	case errors.Is(err, render.ErrBusy):
 		return http.StatusTooManyRequests, "too many articles are being read for the first time: try again shortly"
+	case errors.Is(err, render.ErrUnavailable), errors.Is(err, jobs.ErrUnavailable):
+		return http.StatusServiceUnavailable, "the service cannot reach the other nodes (NATS) to start a render: try again shortly"
 	case errors.Is(err, synth.ErrThrottled):
 		return http.StatusServiceUnavailable, "the speech engine is busy, try again shortly"
 	case errors.Is(err, synth.ErrEngine), errors.Is(err, synth.ErrUnavailable):

@@ -89,7 +89,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Node, error) {
 	}
 	if n.nc, err = nats.Connect(cfg.URL, opts...); err != nil {
 		n.Close()
-		return nil, fmt.Errorf("connect to NATS %s: %w", redact(cfg.URL), err)
+		return nil, fmt.Errorf("connect to NATS %s: %w", RedactURL(cfg.URL), err)
 	}
 	if n.js, err = jetstream.New(n.nc); err != nil {
 		n.Close()
@@ -97,7 +97,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Node, error) {
 	}
 	if _, err := n.js.AccountInfo(ctx); err != nil {
 		n.Close()
-		return nil, fmt.Errorf("NATS JetStream at %s: %w", redact(cfg.URL), err)
+		return nil, fmt.Errorf("NATS JetStream at %s: %w", RedactURL(cfg.URL), err)
 	}
 	return n, nil
 }
@@ -159,8 +159,8 @@ func (n *Node) name(s string) string { return n.cfg.Prefix + "_" + s }
 // subject is a subject of this deployment.
 func (n *Node) subject(s string) string { return n.cfg.Prefix + "." + s }
 
-// redact drops the user info of NATS URLs for messages.
-func redact(urls string) string {
+// RedactURL drops the user info of NATS URLs, for logs and messages.
+func RedactURL(urls string) string {
 	if urls == "" {
 		return "(embedded)"
 	}

@@ -34,6 +34,9 @@ type Config struct {
 	// Scheduler decides who renders what; nil: NewLocal(MaxRenders), one
 	// process. A cluster-wide one is built outside and passed here.
 	Scheduler Scheduler
+	// Notify, if set, is told of every Event, synchronously: it must not
+	// block (a cluster publishes them to every node).
+	Notify func(Event)
 }
 
 // Defaults of the settings the render package owns.

@@ -194,6 +194,10 @@ func (l *Local) acquire(ctx context.Context, queue bool) error {
 	}
 }
 
+// Free is the number of render slots free now: the render queue takes
+// jobs only while there is one.
+func (l *Local) Free() int { return cap(l.slots) - len(l.slots) }
+
 // Rendering implements Scheduler.
 func (l *Local) Rendering(id string) bool {
 	l.mu.Lock()

@@ -29,6 +29,12 @@ type app struct {
 // build wires config -> components. Everything that can be checked at
 // start is checked here, so mistakes surface before the first request.
 func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*app, error) {
+	return buildWith(ctx, cfg, log, reg, nil)
+}
+
+// buildWith is build for a node of the cluster (cl; nil: this process
+// alone, as the command line renders).
+func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer, cl *coordination) (*app, error) {
 	client := &http.Client{Timeout: 20 * time.Second}
 	src, err := article.Parse(cfg.Articles, client, samples.Articles())
 	if err != nil {
@@ -45,6 +51,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	rc := cfg.renderConfig()
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
 		return nil, err
+	}
+	if cl != nil {
+		rc.Scheduler, rc.Notify = cl.sched, cl.events.Publish
 	}
 	return &app{
 		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
