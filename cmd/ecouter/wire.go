@@ -99,6 +99,8 @@ func (c Config) pollyOptions() polly.Options {
 		Voice: c.Voice, Engine: c.Polly.Engine, LanguageCode: c.Polly.Language,
 		SampleRate: c.Polly.SampleRate, Lexicons: c.Polly.Lexicons,
 		MaxInFlight: c.Polly.MaxInFlight, PerSecond: c.Polly.PerSecond,
+		// PerSecond is each node's share of the account's quota.
+		Adaptive: c.NATS.several(),
 	}
 }
 
