@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 
 // proc is one `ecouter serve` process.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	env  []string
 	base string
 	log  *syncBuffer // every run's log, kept across restarts
@@ -53,7 +53,7 @@ type proc struct {
 	done chan struct{}
 }
 
-func startProc(t *testing.T, env []string) *proc {
+func startProc(t testing.TB, env []string) *proc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -132,7 +132,7 @@ func (n *newsroom) set(id, html string) {
 	n.texts[id] = html
 }
 
-func articleServer(t *testing.T, n *newsroom) string {
+func articleServer(t testing.TB, n *newsroom) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimPrefix(r.URL.Path, "/articles/")
 		if id == "broken" {
