@@ -91,7 +91,14 @@ func (s *Scheduler) leased(ctx context.Context, req render.Request, st *render.S
 	for {
 		rev, err := s.leases.Create(ctx, key, s.value(stateRendering, 0, nil), jetstream.KeyTTL(s.n.cfg.LeaseTTL))
 		if err == nil {
-			return s.own(ctx, key, rev, req, st)
+			m, err := s.own(ctx, key, rev, req, st)
+			if !errors.Is(err, errLeaseLost) {
+				return m, err
+			}
+			// Cut off longer than the lease: another node renders it
+			// now, and this one's waiters follow that node.
+			st = nil
+			continue
 		}
 		if !errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, fmt.Errorf("%w: take render lease: %w", render.ErrUnavailable, err)
@@ -126,7 +133,7 @@ func (s *Scheduler) own(ctx context.Context, key string, rev uint64, req render.
 		// A short context of its own: the render's may have ended.
 		ctx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer done()
-		if ok && context.Cause(ctx) == nil {
+		if ok {
 			if _, perr := s.put(ctx, key, s.value(stateDone, attempt, m), rev, doneTTL); perr == nil {
 				return
 			} else {

@@ -19,9 +19,13 @@ const (
 	EventChanged   = "changed"   // the article's narration changed: a new render starts
 )
 
+// WithNotify makes the Service tell fn of every Event, synchronously: fn
+// must not block (a cluster publishes them to every node).
+func WithNotify(fn func(Event)) Option { return func(s *Service) { s.notifyFn = fn } }
+
 func (s *Service) notify(kind, id string) {
-	if s.cfg.Notify != nil {
-		s.cfg.Notify(Event{Kind: kind, ID: id})
+	if s.notifyFn != nil {
+		s.notifyFn(Event{Kind: kind, ID: id})
 	}
 }
 

@@ -31,12 +31,6 @@ type Config struct {
 	KeepPrevious time.Duration
 	// SentenceCacheMax caps the sentence cache in bytes (0: no cap).
 	SentenceCacheMax int64
-	// Scheduler decides who renders what; nil: NewLocal(MaxRenders), one
-	// process. A cluster-wide one is built outside and passed here.
-	Scheduler Scheduler
-	// Notify, if set, is told of every Event, synchronously: it must not
-	// block (a cluster publishes them to every node).
-	Notify func(Event)
 }
 
 // Defaults of the settings the render package owns.

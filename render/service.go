@@ -40,6 +40,8 @@ type Service struct {
 	metrics *Metrics
 	now     func() time.Time
 
+	notifyFn func(Event) // WithNotify; may be nil
+
 	ensures singleflight.Group // one fetch-and-check per article at a time
 	batches chan struct{}      // renders of every batch together: half the slots
 
@@ -81,13 +83,9 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	if l, ok := syn.(SentenceLimiter); ok {
 		pl.limit = l.SentenceLimit()
 	}
-	sched := cfg.Scheduler
-	if sched == nil {
-		sched = NewLocal(cfg.MaxRenders, log)
-	}
 	s := &Service{
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
-		sched:   sched,
+		sched:   NewLocal(cfg.MaxRenders, log),
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
 		checked: map[string]checked{},

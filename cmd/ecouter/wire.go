@@ -52,11 +52,12 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
 		return nil, err
 	}
+	var opts []render.Option
 	if cl != nil {
-		rc.Scheduler, rc.Notify = cl.sched, cl.events.Publish
+		opts = append(opts, render.WithScheduler(cl.sched), render.WithNotify(cl.events.Publish))
 	}
 	return &app{
-		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg)),
+		renders: render.New(src, syn, st, rc, log, render.NewMetrics(reg), opts...),
 		source:  src,
 		rules:   rc.Rules,
 	}, nil
