@@ -51,10 +51,11 @@ func (r *relay) subject(key string, attempt uint64) string {
 	return r.n.subject(fmt.Sprintf("live.%s.%d", key, attempt))
 }
 
-// publish sends st, as it grows, until the render ends. It runs on its own
+// publish sends st, as it grows, until the render ends, as work track
+// runs (so a shutdown waits for the last chunks). It runs on its own
 // context: the stream ends when its job finishes, after the render's
 // context is gone.
-func (r *relay) publish(key string, attempt uint64, st *render.Stream) {
+func (r *relay) publish(track func(func()), key string, attempt uint64, st *render.Stream) {
 	ctx, cancel := context.WithTimeout(context.Background(), liveMaxAge)
 	subj := r.subject(key, attempt)
 	if st == nil {
@@ -62,13 +63,13 @@ func (r *relay) publish(key string, attempt uint64, st *render.Stream) {
 		// told at once, and try again for the stored file.
 		m := nats.NewMsg(subj)
 		m.Header.Set(endHeader, "the render was taken over: no live stream")
-		go func() {
+		track(func() {
 			defer cancel()
 			_, _ = r.n.js.PublishMsg(ctx, m)
-		}()
+		})
 		return
 	}
-	go func() {
+	track(func() {
 		defer cancel()
 		src := st.Reader(ctx)
 		buf := make([]byte, 64<<10)
@@ -94,7 +95,7 @@ func (r *relay) publish(key string, attempt uint64, st *render.Stream) {
 		if _, err := r.n.js.PublishMsg(ctx, m); err != nil {
 			r.n.log.Warn("relay stream end", "key", key, "err", err)
 		}
-	}()
+	})
 }
 
 // follow copies the owner's stream into st until it ends or ctx does; the

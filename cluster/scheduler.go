@@ -125,7 +125,7 @@ func (s *Scheduler) own(ctx context.Context, key string, rev uint64, req render.
 	revs := make(chan uint64, 1)
 	stop := make(chan struct{})
 	go func() { revs <- s.renew(ctx, cancel, key, attempt, stop) }()
-	s.relay.publish(key, attempt, st)
+	s.relay.publish(s.Local.Track, key, attempt, st)
 	ok := false
 	defer func() {
 		close(stop)

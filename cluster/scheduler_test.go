@@ -178,3 +178,21 @@ func relayed(t *testing.T, nodes []*Node) {
 		t.Fatalf("follower heard %d bytes, the owner encoded %d", len(b), len(mp3))
 	}
 }
+
+// Without NATS a node starts no render (it could duplicate another
+// node's): the caller gets render.ErrUnavailable at once.
+func TestSchedulerWithoutNATS(t *testing.T) {
+	n := embeddedNode(t)
+	s := newScheduler(t, n, 2)
+	n.nc.Close()
+	_, err := s.Start(context.Background(), render.Request{ID: "a1", Key: "k", Render: func(context.Context, *render.Stream) (*render.Manifest, error) {
+		t.Error("rendered without NATS")
+		return nil, nil
+	}})
+	if !errors.Is(err, render.ErrUnavailable) {
+		t.Fatalf("Start without NATS: %v, want render.ErrUnavailable", err)
+	}
+	if err := n.Ready(context.Background()); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Ready without NATS: %v", err)
+	}
+}

@@ -26,8 +26,8 @@ type Cluster struct {
 // URL is every server's client URL, as ECOUTER_NATS_URL takes them.
 func (c *Cluster) URL() string { return strings.Join(c.URLs, ",") }
 
-// Start starts an n-node cluster, stopped when the test ends, and waits
-// until JetStream has a leader.
+// Start starts an n-node cluster (one standalone server for n = 1),
+// stopped when the test ends, and waits until JetStream has a leader.
 func Start(t testing.TB, n int) *Cluster {
 	t.Helper()
 	ports := freePorts(t, 2*n)
@@ -44,6 +44,9 @@ func Start(t testing.TB, n int) *Cluster {
 			Cluster: server.ClusterOpts{Name: "ecouter-test", Host: "127.0.0.1", Port: ports[n+i]},
 			Routes:  server.RoutesFromStr(strings.Join(routes, ",")),
 			NoSigs:  true, NoLog: true,
+		}
+		if n == 1 { // one server: JetStream standalone, not a cluster of one
+			o.Cluster, o.Routes = server.ClusterOpts{}, nil
 		}
 		c.opts = append(c.opts, o)
 		c.URLs = append(c.URLs, fmt.Sprintf("nats://127.0.0.1:%d", ports[i]))

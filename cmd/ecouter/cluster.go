@@ -128,3 +128,24 @@ func (c *coordination) work(ctx context.Context, renders *render.Service, maxRen
 		return err
 	})
 }
+
+// buildCLI builds the app of a command that renders in its own process
+// (ecouter render). With an external NATS its renders take the cluster's
+// leases, so they never duplicate a serving node's; the embedded server
+// belongs to ecouter serve, so without one the command renders alone, as
+// before. leave is called once the command is done.
+func buildCLI(ctx context.Context, cfg Config, log *slog.Logger) (a *app, leave func(), err error) {
+	if !cfg.NATS.several() {
+		a, err := build(ctx, cfg, log, nil)
+		return a, func() {}, err
+	}
+	cl, err := startCluster(ctx, cfg, log, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a, err = buildWith(ctx, cfg, log, nil, cl); err != nil {
+		cl.node.Close()
+		return nil, nil, err
+	}
+	return a, cl.node.Close, nil
+}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ecouter/cluster/natstest"
 )
 
 func TestNATSSettings(t *testing.T) {
@@ -49,5 +52,21 @@ func TestNATSSettings(t *testing.T) {
 		if _, err := load(bad); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+}
+
+// With an external NATS, ecouter render takes the cluster's leases like
+// a serving node (and renders as before).
+func TestRenderCommandOnCluster(t *testing.T) {
+	nats := natstest.Start(t, 1)
+	env := map[string]string{
+		"ECOUTER_ARTICLES": "dir:" + articleDir(t), "ECOUTER_STORE": t.TempDir(), "ECOUTER_NATS_URL": nats.URL(),
+	}
+	var out, errOut syncBuffer
+	if err := run(context.Background(), []string{"render", "court"}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+		t.Fatalf("render: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), `msg="NATS ready" embedded=false`) || !strings.Contains(out.String(), "court:") {
+		t.Fatalf("render on a cluster:\n%s\n%s", out.String(), errOut.String())
 	}
 }
