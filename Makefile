@@ -60,4 +60,4 @@ bench-quick: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./audio/ ./script/ ./synth/espeak/
 
 clean:
-	rm -rf bin data
+	rm -rf bin data nats

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"ecouter/jobs"
 	"ecouter/render"
 )
 
@@ -37,7 +38,13 @@ type Config struct {
 	// Unknown forgets the source's "not found" answers for an article, so
 	// that POST render asks the source again; may be nil.
 	Unknown Forgetter
-	// Ready are the checks GET /readyz runs (store, speech engine).
+	// Jobs is the durable render queue renders without an answer go
+	// through; nil: they run in this process.
+	Jobs jobs.Queue
+	// Changes, if set, subscribes a function to the IDs of articles whose
+	// audio changed on any node, so caches are refreshed at once.
+	Changes func(func(id string))
+	// Ready are the checks GET /readyz runs (store, speech engine, NATS).
 	Ready []Check
 	// Budget is the paid engine's daily spending cap; nil: none. Once it
 	// is spent, listens that would start a render get 503 at once.
@@ -95,6 +102,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	v1.GET("/articles/:id/transcript.vtt", s.transcript)
 	v1.GET("/articles/:id/script", s.script)
 	v1.POST("/articles/:id/render", s.render, s.requireKey, middleware.BodyLimit("64K"))
+	s.jobRoutes(v1)
 	s.playerRoutes(e)
 	s.feedRoutes(e)
 	return e

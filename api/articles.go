@@ -99,11 +99,9 @@ func (s *Server) render(c echo.Context) error {
 		s.backoff.succeeded(id)
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
-	// Fail fast on what the caller can fix before accepting the job.
-	if _, err := s.renders.Article(c.Request().Context(), id); err != nil {
+	if err := s.later(c.Request().Context(), id); err != nil {
 		return err
 	}
-	s.renders.Go(id, render.Options{Force: true, Wait: true})
 	v := s.view(c, id, "rendering", nil)
 	c.Response().Header().Set(echo.HeaderLocation, v.ManifestURL)
 	return c.JSON(http.StatusAccepted, v)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"ecouter/article"
+	"ecouter/jobs"
 	"ecouter/render"
 	"ecouter/store"
 	"ecouter/synth"
@@ -82,6 +83,9 @@ func problemOf(err error) problem {
 		return problem{http.StatusBadGateway, "source_unavailable", "the article source is unavailable", 0}
 	case errors.Is(err, render.ErrBusy):
 		return problem{http.StatusTooManyRequests, "busy", "too many articles are being read for the first time: try again shortly", retryBusy}
+	case errors.Is(err, render.ErrUnavailable), errors.Is(err, jobs.ErrUnavailable):
+		return problem{http.StatusServiceUnavailable, "cluster_unavailable",
+			"the service cannot reach the other nodes (NATS) to start a render: try again shortly", retryUnavailable}
 	case errors.Is(err, synth.ErrThrottled):
 		return problem{http.StatusServiceUnavailable, "engine_busy", "the speech engine is busy, try again shortly", retryUnavailable}
 	case errors.Is(err, synth.ErrEngine), errors.Is(err, synth.ErrUnavailable):

@@ -64,6 +64,9 @@ func (s *Server) feedRoutes(e *echo.Echo) {
 		s: s, cfg: s.cfg.Feed.Config.WithDefaults(), listTTL: 5 * time.Second,
 		built: map[string]builtFeed{},
 	}
+	if s.cfg.Changes != nil {
+		s.cfg.Changes(func(string) { f.invalidate() })
+	}
 	e.GET("/feed.xml", f.feed)
 	e.HEAD("/feed.xml", f.feed)
 	e.GET("/cover.png", f.coverPNG)

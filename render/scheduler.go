@@ -14,6 +14,11 @@ import (
 // exhaust the machine.
 var ErrBusy = errors.New("too many renders running")
 
+// ErrUnavailable means the scheduler cannot reach what it coordinates
+// renders with (a cluster's NATS): the render is not started, stored audio
+// is still served.
+var ErrUnavailable = errors.New("render coordination unavailable")
+
 // ErrPanic reports a bug caught while rendering.
 var ErrPanic = errors.New("internal error while rendering")
 
@@ -188,6 +193,10 @@ func (l *Local) acquire(ctx context.Context, queue bool) error {
 		return ctx.Err()
 	}
 }
+
+// Free is the number of render slots free now: the render queue takes
+// jobs only while there is one.
+func (l *Local) Free() int { return cap(l.slots) - len(l.slots) }
 
 // Rendering implements Scheduler.
 func (l *Local) Rendering(id string) bool {

@@ -40,6 +40,8 @@ type Service struct {
 	metrics *Metrics
 	now     func() time.Time
 
+	notifyFn func(Event) // WithNotify; may be nil
+
 	ensures singleflight.Group // one fetch-and-check per article at a time
 	batches chan struct{}      // renders of every batch together: half the slots
 
@@ -181,6 +183,9 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{}, perr
 	}
 	if err != nil {
+		if errors.Is(err, article.ErrNotFound) && prev != nil {
+			s.notify(EventWithdrawn, id)
+		}
 		// A source that is down does not take stored audio down with it.
 		if errors.Is(err, article.ErrUnavailable) && prev != nil {
 			s.log.Warn("article source unavailable, serving stored audio", "article_id", id, "err", err)
@@ -207,6 +212,9 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{}, err
 	}
 	s.metrics.misses.Inc()
+	if prev != nil {
+		s.notify(EventChanged, id)
+	}
 	req := s.request(id, p, prev, fetch, opt.Progress)
 	req.Queue = opt.Wait
 	req.Detached = prev != nil && !opt.Wait
@@ -240,6 +248,7 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 		s.metrics.seconds.Observe(m.RenderSeconds)
 		s.remember(id, m)
 		s.collectAfter(id)
+		s.notify(EventStored, id)
 		return m, nil
 	}}
 }

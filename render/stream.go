@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"time"
@@ -64,6 +65,39 @@ func (s *Stream) finish(err error) {
 func (s *Stream) notifyLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// Relay fills the stream with an MP3 read from r from its first byte: the
+// live stream of a render running on another node. If r fails before
+// io.EOF, the stream ends with its error; otherwise it ends with its job.
+// For Scheduler implementations: called at most once, on a stream no
+// render writes to.
+func (s *Stream) Relay(r io.Reader) {
+	sp, err := newSpool()
+	if err != nil {
+		s.finish(err)
+		return
+	}
+	defer sp.release()
+	s.attach(nil, sp)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := sp.Write(buf[:n]); werr != nil {
+				s.finish(werr)
+				return
+			}
+			s.wrote(sp.written())
+		}
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			s.finish(err)
+			return
+		}
+	}
 }
 
 // Reader returns a reader of the whole stream from its first byte. Reads

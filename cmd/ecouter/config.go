@@ -58,6 +58,7 @@ type Config struct {
 
 	Polly PollyConfig
 	Feed  feed.Config
+	NATS  NATSConfig
 
 	AllowedOrigins []string
 
@@ -310,6 +311,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Polly:     l.polly(),
 		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
+	c.NATS = l.nats(c.Store)
 	if c.Voice == "" {
 		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
 	}
@@ -403,6 +405,7 @@ func (c Config) LogValue() slog.Value {
 			"email", c.Feed.Email, "image", c.Feed.Image, "category", c.Feed.Category, "link", c.Feed.Link,
 			"language", c.Feed.Language, "explicit", c.Feed.Explicit, "limit", c.Feed.Limit),
 		slog.String("log_level", c.LogLevel.String()), slog.String("log_format", c.LogFormat),
+		{Key: "nats", Value: c.NATS.logValue()},
 	}
 	switch c.Synth {
 	case "espeak":

@@ -37,7 +37,8 @@ func service(t *testing.T, env map[string]string) *httptest.Server {
 // serviceLog is service with the log written to w.
 func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Server {
 	t.Helper()
-	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_API_KEY": testKey}
+	// The node as serve runs it: on an embedded NATS of its own.
+	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_NATS_DIR": t.TempDir(), "ECOUTER_API_KEY": testKey}
 	for k, v := range env {
 		full[k] = v
 	}
@@ -47,14 +48,15 @@ func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Serv
 	}
 	log := slog.New(slog.NewTextHandler(w, nil))
 	reg := prometheus.NewRegistry()
-	a, err := build(context.Background(), cfg, log, reg)
+	n, err := startNode(context.Background(), cfg, log, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.handler(cfg, log, reg))
+	srv := httptest.NewServer(n.http)
 	t.Cleanup(func() {
 		srv.Close()
-		a.renders.Wait(context.Background())
+		n.stop(context.Background())
+		n.close()
 	})
 	return srv
 }

@@ -354,6 +354,16 @@ func TestS3OutageServe(t *testing.T) {
 	base, log := serveCmd(t, env)
 
 	get(t, base+"/v1/articles/art-1/audio.mp3") // rendered, streamed
+	// The stream ends before the render is done with its scheduler (the
+	// lease's result): wait for the manifest to say the audio is stored.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, body := get(t, base+"/v1/articles/art-1"); strings.Contains(string(body), `"status":"ready"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first listen's render was not stored within 30 s")
+		}
+	}
 	res, mp3 := get(t, base+"/v1/articles/art-1/audio.mp3")
 	if res.StatusCode != 200 || res.Header.Get("Accept-Ranges") != "bytes" {
 		t.Fatalf("stored audio: %d", res.StatusCode)

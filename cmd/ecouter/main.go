@@ -25,6 +25,7 @@ Usage:
   ecouter gc [--dry-run]              remove superseded audio and trim the sentence cache
   ecouter voices                      list Amazon Polly's voices for the language, with their engines
   ecouter health                      check that the local service answers
+  ecouter jobs [-retry ID,ID | -retry-all]  the render queue: counts, failed jobs, retry
 
 Configuration comes from ECOUTER_* environment variables (see README.md).
 `
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return voicesCmd(ctx, cfg, stdout)
 	case "health":
 		return health(ctx, cfg)
+	case "jobs":
+		return jobsCmd(ctx, cfg, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

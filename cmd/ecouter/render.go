@@ -37,10 +37,11 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		if len(fs.Args()) > 0 || *out != "" {
 			return errors.New("render: -recent takes no IDs and no -o")
 		}
-		a, err := build(ctx, cfg, newLogger(cfg, stderr), nil)
+		a, leave, err := buildCLI(ctx, cfg, newLogger(cfg, stderr))
 		if err != nil {
 			return err
 		}
+		defer leave()
 		err = renderRecent(ctx, a, *recent, *category, stdout, stderr)
 		// The collection after each render runs in the background.
 		return errors.Join(err, a.renders.Wait(ctx))
@@ -53,10 +54,11 @@ func renderCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if *out != "" && len(ids) != 1 {
 		return errors.New("render: -o takes exactly one article ID")
 	}
-	a, err := build(ctx, cfg, newLogger(cfg, stderr), nil)
+	a, leave, err := buildCLI(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
+	defer leave()
 	err = renderEach(ctx, cfg, a, ids, *out, stdout, stderr)
 	// The collection after each render runs in the background.
 	return errors.Join(err, a.renders.Wait(ctx))

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -30,21 +32,21 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := build(ctx, cfg, log, reg)
+	n, err := startNode(ctx, cfg, log, reg)
 	if err != nil {
 		return err
 	}
+	defer n.close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ln = api.Listener(ln)
-	srv := api.HTTPServer(cfg.Addr, a.handler(cfg, log, reg))
+	srv := api.HTTPServer(cfg.Addr, n.http)
 	log.Info("listening", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go a.renders.CollectEvery(ctx, cfg.GCInterval)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -56,8 +58,63 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", "err", err)
 	}
-	if err := a.renders.Wait(sctx); err != nil {
+	if err := n.stop(sctx); err != nil {
 		log.Warn("renders still running at exit", "err", err)
 	}
 	return nil
+}
+
+// node is a serving ecouter: its components, its part of the cluster
+// (the embedded NATS by default), the HTTP application and the queue's
+// workers.
+type node struct {
+	app      *app
+	cl       *coordination
+	http     *echo.Echo
+	stopWork context.CancelFunc
+	worked   chan struct{}
+}
+
+// startNode builds a serving node and starts its queue workers.
+func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*node, error) {
+	cl, err := startCluster(ctx, cfg, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	a, err := buildWith(ctx, cfg, log, reg, cl)
+	if err == nil {
+		err = cl.follow(a.renders)
+	}
+	if err != nil {
+		cl.node.Close()
+		return nil, err
+	}
+	ac := cfg.apiConfig(a)
+	ac.Jobs, ac.Changes = cl.queue, cl.onChange
+	ac.Ready = append(ac.Ready, api.Check{Name: "nats", Check: cl.node.Ready})
+	g, ok := reg.(prometheus.Gatherer)
+	if !ok {
+		g = nil
+	}
+	n := &node{app: a, cl: cl, http: api.New(a.renders, ac, log, g), worked: make(chan struct{})}
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	n.stopWork = stop
+	go func() { defer close(n.worked); cl.work(wctx, a.renders, cfg.renderConfig().MaxRenders) }()
+	return n, nil
+}
+
+// stop takes no more jobs (those not started go to other nodes, or wait
+// in the queue) and waits for the renders running here.
+func (n *node) stop(ctx context.Context) error {
+	n.stopWork()
+	<-n.worked
+	return n.app.renders.Wait(ctx)
+}
+
+// close leaves NATS (and stops the embedded server), last: renders that
+// finish still report to it.
+func (n *node) close() {
+	n.stopWork()
+	<-n.worked
+	n.cl.node.Close()
 }

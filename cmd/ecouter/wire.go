@@ -46,6 +46,12 @@ func (a *app) handler(cfg Config, log *slog.Logger, reg prometheus.Gatherer) htt
 // build wires config -> components. Everything that can be checked at
 // start is checked here, so mistakes surface before the first request.
 func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*app, error) {
+	return buildWith(ctx, cfg, log, reg, nil)
+}
+
+// buildWith is build for a node of the cluster (cl; nil: this process
+// alone, as the command line renders).
+func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer, cl *coordination) (*app, error) {
 	client := &http.Client{Timeout: 20 * time.Second}
 	src, err := article.Parse(cfg.Articles, client, samples.Articles())
 	if err != nil {
@@ -70,8 +76,12 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 	// Unknown IDs are remembered so that a walker asking for them again
 	// does not reach the CMS each time.
 	unknown := article.RememberNotFound(src, cfg.NotFoundTTL)
+	var opts []render.Option
+	if cl != nil {
+		opts = append(opts, render.WithScheduler(cl.sched), render.WithNotify(cl.events.Publish))
+	}
 	return &app{
-		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg)),
+		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg), opts...),
 		source:  src,
 		unknown: unknown,
 		capped:  capped,
@@ -158,6 +168,8 @@ func (c Config) pollyOptions() polly.Options {
 		Voice: c.Voice, Engine: c.Polly.Engine, LanguageCode: c.Polly.Language,
 		SampleRate: c.Polly.SampleRate, Lexicons: c.Polly.Lexicons,
 		MaxInFlight: c.Polly.MaxInFlight, PerSecond: c.Polly.PerSecond,
+		// PerSecond is each node's share of the account's quota.
+		Adaptive: c.NATS.several(),
 	}
 }
 

@@ -47,11 +47,25 @@ func LoadConfig(ctx context.Context, optFns ...func(*config.LoadOptions) error) 
 // Engine's limiter already makes impossible, and once drained by a long
 // throttled batch it fails requests without even trying them.
 func NewRetryer(maxAttempts int) aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
+	return retry.NewStandard(standard(maxAttempts))
+}
+
+// NewAdaptiveRetryer is NewRetryer in the SDK's adaptive mode, for a node
+// of several sharing one account: the fixed per-second limit is only this
+// node's share, and the others' requests may make Polly throttle this one,
+// which the adaptive bucket answers by slowing down.
+func NewAdaptiveRetryer(maxAttempts int) aws.Retryer {
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, standard(maxAttempts))
+	})
+}
+
+func standard(maxAttempts int) func(*retry.StandardOptions) {
+	return func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
 		o.MaxBackoff = 20 * time.Second
 		o.RateLimiter = ratelimit.None
-	})
+	}
 }
 
 // limitAttempts makes every attempt, retries included, wait for lim. It

@@ -58,6 +58,10 @@ type Options struct {
 	// MaxAttempts bounds the SDK's attempts per request, the first one
 	// included. Default 8.
 	MaxAttempts int
+	// Adaptive turns on the SDK's adaptive retry mode: when several
+	// nodes share the account's quota, PerSecond is only this node's
+	// share and throttling answers slow the node down further.
+	Adaptive bool
 }
 
 // Validate checks the options as New would, zero fields taking their

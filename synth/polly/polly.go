@@ -58,6 +58,9 @@ func New(ctx context.Context, opt Options, cfg aws.Config) (*Engine, error) {
 	lim := rate.NewLimiter(rate.Limit(opt.PerSecond), 1)
 	client := polly.NewFromConfig(cfg, func(o *polly.Options) {
 		o.Retryer = NewRetryer(opt.MaxAttempts)
+		if opt.Adaptive {
+			o.Retryer = NewAdaptiveRetryer(opt.MaxAttempts)
+		}
 		o.RetryMaxAttempts = 0 // Options.MaxAttempts wins over AWS_MAX_ATTEMPTS
 		// Cloned: the slice may be shared with every client built from cfg.
 		o.APIOptions = append(slices.Clone(o.APIOptions), limitAttempts(lim))

@@ -1,0 +1,110 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"ecouter/article"
+	"ecouter/jobs"
+	"ecouter/render"
+)
+
+// jobRoutes serves the render queue: what is queued, running, failed and
+// done over every node, and the retry of failed jobs.
+func (s *Server) jobRoutes(g *echo.Group) {
+	g.GET("/jobs", s.jobs, s.requireKey)
+	g.POST("/jobs/retry", s.retryJobs, s.requireKey, middleware.BodyLimit("64K"))
+}
+
+func (s *Server) jobs(c echo.Context) error {
+	if s.cfg.Jobs == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+	}
+	st, err := s.cfg.Jobs.Stats(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+// retryJobs queues failed jobs again: {"ids": [...]}, or every failed job
+// with an empty body or no ids.
+func (s *Server) retryJobs(c echo.Context) error {
+	if s.cfg.Jobs == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+	}
+	var req struct {
+		IDs []string `json:"ids"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := c.Bind(&req); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, `want a JSON body {"ids": ["a", "b"]}, or none to retry every failed job`)
+		}
+	}
+	if len(req.IDs) > maxBatch {
+		return echo.NewHTTPError(http.StatusBadRequest, "too many ids: give at most 100, or none to retry every failed job")
+	}
+	for _, id := range req.IDs {
+		if err := article.ValidID(id); err != nil {
+			return err
+		}
+	}
+	n, err := s.cfg.Jobs.Retry(c.Request().Context(), req.IDs...)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int{"retried": n})
+}
+
+// later renders an article in the background: through the queue when
+// there is one (a restart loses nothing, a failure is kept), in this
+// process otherwise. The article is read first, so what the caller can
+// fix (an unknown or invalid ID) is answered now.
+func (s *Server) later(ctx context.Context, id string) error {
+	if s.cfg.Jobs == nil {
+		if _, err := s.renders.Article(ctx, id); err != nil {
+			return err
+		}
+		s.renders.Go(id, render.Options{Force: true, Wait: true})
+		return nil
+	}
+	key, err := s.renders.Key(ctx, id)
+	if errors.Is(err, article.ErrUnavailable) {
+		// The source may come back: the queue tries again, and keeps the
+		// job as failed if it does not.
+		key, err = "", nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.cfg.Jobs.Enqueue(ctx, jobs.Job{ID: id, Key: key})
+}
+
+// queueBatch queues a batch, reading its articles a few at a time; errs[i]
+// is why ids[i] was not queued. A queue that cannot be reached fails the
+// whole batch.
+func (s *Server) queueBatch(ctx context.Context, ids []string) (errs []error, err error) {
+	errs = make([]error, len(ids))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = s.later(ctx, id)
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if errors.Is(e, jobs.ErrUnavailable) {
+			return nil, e
+		}
+	}
+	return errs, nil
+}

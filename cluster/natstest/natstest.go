@@ -1,0 +1,134 @@
+// Package natstest starts real NATS servers for tests: a cluster of
+// JetStream nodes in-process, listening on loopback.
+package natstest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Cluster is n NATS servers forming one JetStream cluster.
+type Cluster struct {
+	Servers []*server.Server
+	URLs    []string // each server's client URL
+	opts    []*server.Options
+}
+
+// URL is every server's client URL, as ECOUTER_NATS_URL takes them.
+func (c *Cluster) URL() string { return strings.Join(c.URLs, ",") }
+
+// Start starts an n-node cluster (one standalone server for n = 1),
+// stopped when the test ends, and waits until JetStream has a leader.
+func Start(t testing.TB, n int) *Cluster {
+	t.Helper()
+	ports := freePorts(t, 2*n)
+	var routes []string
+	for i := range n {
+		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", ports[n+i]))
+	}
+	c := &Cluster{}
+	dir := t.TempDir()
+	for i := range n {
+		o := &server.Options{
+			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: ports[i],
+			JetStream: true, StoreDir: filepath.Join(dir, fmt.Sprintf("n%d", i+1)),
+			Cluster: server.ClusterOpts{Name: "ecouter-test", Host: "127.0.0.1", Port: ports[n+i]},
+			Routes:  server.RoutesFromStr(strings.Join(routes, ",")),
+			NoSigs:  true, NoLog: true,
+		}
+		if n == 1 { // one server: JetStream standalone, not a cluster of one
+			o.Cluster, o.Routes = server.ClusterOpts{}, nil
+		}
+		c.opts = append(c.opts, o)
+		c.URLs = append(c.URLs, fmt.Sprintf("nats://127.0.0.1:%d", ports[i]))
+		c.Servers = append(c.Servers, nil)
+		c.Restart(t, i)
+	}
+	t.Cleanup(func() {
+		for _, s := range c.Servers {
+			if s != nil {
+				s.Shutdown()
+				s.WaitForShutdown()
+			}
+		}
+	})
+	c.waitJetStream(t)
+	return c
+}
+
+// Stop stops server i (a node going away).
+func (c *Cluster) Stop(i int) {
+	c.Servers[i].Shutdown()
+	c.Servers[i].WaitForShutdown()
+}
+
+// Restart starts server i again with its storage.
+func (c *Cluster) Restart(t testing.TB, i int) {
+	t.Helper()
+	s, err := server.NewServer(c.opts[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	if !s.ReadyForConnections(30 * time.Second) {
+		t.Fatalf("NATS server %d not ready", i+1)
+	}
+	c.Servers[i] = s
+}
+
+// waitJetStream waits until a replicated stream can be created.
+func (c *Cluster) waitJetStream(t testing.TB) {
+	t.Helper()
+	nc, err := nats.Connect(c.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: "natstest_ready", Replicas: len(c.URLs), Subjects: []string{"natstest.ready"}})
+		if err == nil {
+			err = js.DeleteStream(ctx, "natstest_ready")
+		}
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("NATS cluster has no JetStream leader: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePorts(t testing.TB, n int) []int {
+	t.Helper()
+	var ports []int
+	var lns []net.Listener
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	for _, ln := range lns {
+		ln.Close()
+	}
+	return ports
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ecouter/cluster"
+	"ecouter/jobs"
+	"ecouter/render"
+)
+
+// NATSConfig holds the settings of the nodes' coordination: an embedded
+// NATS server by default, an external cluster with ECOUTER_NATS_URL.
+type NATSConfig struct {
+	URL      string // secret: may hold user info
+	Creds    string
+	Dir      string
+	Replicas int
+	Lease    time.Duration
+	Attempts int
+	Backoff  time.Duration
+}
+
+func (l *loader) nats(st string) NATSConfig {
+	return NATSConfig{
+		URL:      l.secret("ECOUTER_NATS_URL"),
+		Creds:    l.str("ECOUTER_NATS_CREDS", ""),
+		Dir:      l.str("ECOUTER_NATS_DIR", defaultNATSDir(st)),
+		Replicas: l.int("ECOUTER_NATS_REPLICAS", 1, 1, 5),
+		Lease:    l.duration("ECOUTER_NATS_LEASE", cluster.DefaultLeaseTTL, time.Second, time.Hour),
+		Attempts: l.int("ECOUTER_QUEUE_ATTEMPTS", cluster.DefaultAttempts, 1, 100),
+		Backoff:  l.duration("ECOUTER_QUEUE_BACKOFF", cluster.DefaultBackoff, 10*time.Millisecond, time.Hour),
+	}
+}
+
+// defaultNATSDir is nats/ beside a folder store, ./data/nats with S3.
+func defaultNATSDir(st string) string {
+	if strings.HasPrefix(st, "s3://") {
+		return filepath.Join("data", "nats")
+	}
+	return filepath.Join(filepath.Dir(filepath.Clean(st)), "nats")
+}
+
+// several reports whether other nodes share the work: an external NATS.
+func (c NATSConfig) several() bool { return c.URL != "" }
+
+func (c NATSConfig) logValue() slog.Value {
+	return slog.GroupValue(slog.String("url", cluster.RedactURL(c.URL)), slog.String("creds", c.Creds),
+		slog.String("dir", c.Dir), slog.Int("replicas", c.Replicas), slog.Duration("lease", c.Lease),
+		slog.Int("queue_attempts", c.Attempts), slog.Duration("queue_backoff", c.Backoff))
+}
+
+// coordination is a serving node's part of the cluster.
+type coordination struct {
+	node   *cluster.Node
+	sched  *cluster.Scheduler
+	queue  *cluster.Queue
+	events *cluster.Events
+
+	mu      sync.Mutex
+	changed []func(id string) // caches to refresh when an article's audio changes
+}
+
+// startCluster connects to NATS (starting the embedded server by default)
+// and sets up the scheduler, the queue and the events.
+func startCluster(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*coordination, error) {
+	t := time.Now()
+	n, err := cluster.Start(ctx, cluster.Config{
+		URL: cfg.NATS.URL, Creds: cfg.NATS.Creds, Dir: cfg.NATS.Dir,
+		Replicas: cfg.NATS.Replicas, LeaseTTL: cfg.NATS.Lease,
+	}, log)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_NATS_*: %w", err)
+	}
+	c := &coordination{node: n, events: cluster.NewEvents(n)}
+	if c.sched, err = cluster.NewScheduler(ctx, n, cfg.renderConfig().MaxRenders, log); err == nil {
+		// A dead node's job goes on after a few leases: it shows no sign
+		// of life for that long.
+		c.queue, err = cluster.NewQueue(ctx, n, cluster.QueueConfig{
+			Attempts: cfg.NATS.Attempts, Backoff: cfg.NATS.Backoff, AckWait: 3 * cfg.NATS.Lease,
+		}, log)
+	}
+	if err != nil {
+		n.Close()
+		return nil, err
+	}
+	if reg != nil {
+		c.queue.RegisterMetrics(reg)
+	}
+	log.Info("NATS ready", "embedded", n.Embedded(), "node", n.ID(), "took_ms", time.Since(t).Milliseconds())
+	return c, nil
+}
+
+// follow applies every node's events to this node's caches.
+func (c *coordination) follow(renders *render.Service) error {
+	return c.events.Subscribe(func(ev render.Event, local bool) {
+		if !local {
+			renders.Forget(ev.ID)
+		}
+		c.mu.Lock()
+		fns := c.changed
+		c.mu.Unlock()
+		for _, fn := range fns {
+			fn(ev.ID)
+		}
+	})
+}
+
+// onChange is api.Config.Changes.
+func (c *coordination) onChange(fn func(id string)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.changed = append(c.changed, fn)
+}
+
+// work renders queued jobs until ctx ends, with at most half the render
+// slots, as batches always had, and only while one is free.
+func (c *coordination) work(ctx context.Context, renders *render.Service, maxRenders int) {
+	c.queue.Run(ctx, max(1, maxRenders/2), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
+		_, err := renders.Ensure(ctx, j.ID, render.Options{Force: true, Wait: true})
+		return err
+	})
+}
+
+// buildCLI builds the app of a command that renders in its own process
+// (ecouter render). With an external NATS its renders take the cluster's
+// leases, so they never duplicate a serving node's; the embedded server
+// belongs to ecouter serve, so without one the command renders alone, as
+// before. leave is called once the command is done.
+func buildCLI(ctx context.Context, cfg Config, log *slog.Logger) (a *app, leave func(), err error) {
+	if !cfg.NATS.several() {
+		a, err := build(ctx, cfg, log, nil)
+		return a, func() {}, err
+	}
+	cl, err := startCluster(ctx, cfg, log, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a, err = buildWith(ctx, cfg, log, nil, cl); err != nil {
+		cl.node.Close()
+		return nil, nil, err
+	}
+	return a, cl.node.Close, nil
+}

@@ -1,0 +1,505 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"ecouter/cluster/natstest"
+	"ecouter/jobs"
+	"ecouter/store"
+	"ecouter/store/s3test"
+	"ecouter/synth/polly/pollytest"
+)
+
+// The cluster end-to-end test runs three `ecouter serve` processes (this
+// test binary, re-run as the command) on one versitygw bucket and one
+// three-node NATS cluster, with Polly answered by pollytest.
+
+// childEnv makes the test binary run ecouter's main instead of the tests.
+const childEnv = "ECOUTER_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// proc is one `ecouter serve` process.
+type proc struct {
+	t    testing.TB
+	env  []string
+	base string
+	log  *syncBuffer // every run's log, kept across restarts
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+func startProc(t testing.TB, env []string) *proc {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	p := &proc{t: t, env: append(env, "ECOUTER_ADDR="+addr), base: "http://" + addr, log: &syncBuffer{}}
+	p.start()
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *proc) start() {
+	p.t.Helper()
+	p.cmd = exec.Command(os.Args[0], "serve")
+	p.cmd.Env = append(append(os.Environ(), childEnv+"=1"), p.env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	if err := p.cmd.Start(); err != nil {
+		p.t.Fatal(err)
+	}
+	p.done = make(chan struct{})
+	go func() { p.cmd.Wait(); close(p.done) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-p.done:
+			p.t.Fatalf("ecouter exited at start:\n%s", p.log)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("ecouter not ready after 60 s:\n%s", p.log)
+		}
+	}
+}
+
+// kill is kill -9.
+func (p *proc) kill() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+func (p *proc) stop() {
+	if dir := os.Getenv("ECOUTER_E2E_LOGS"); dir != "" { // for figures and post-mortems
+		os.WriteFile(fmt.Sprintf("%s/%s.log", dir, strings.ReplaceAll(p.base[7:], ":", "_")), []byte(p.log.String()), 0o644)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(40 * time.Second):
+		p.kill()
+	}
+}
+
+// renders is ecouter_renders_total{outcome="ok"} of this run of p.
+func (p *proc) renders(t *testing.T) float64 {
+	return metric(t, p.base, `ecouter_renders_total{outcome="ok"}`)
+}
+
+// newsroom is the newsroom's JSON API: "broken" answers 500.
+type newsroom struct {
+	mu    sync.Mutex
+	texts map[string]string
+}
+
+func (n *newsroom) set(id, html string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.texts[id] = html
+}
+
+func articleServer(t testing.TB, n *newsroom) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimPrefix(r.URL.Path, "/articles/")
+		if id == "broken" {
+			http.Error(w, "database down", http.StatusInternalServerError)
+			return
+		}
+		n.mu.Lock()
+		html, ok := n.texts[id]
+		n.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"title": "Article " + id, "html": html})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/articles/{id}"
+}
+
+func sentences(id string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "<p>Dans l'article %s, la phrase numéro %d parle du conseil municipal.</p>", id, i+1)
+	}
+	return b.String()
+}
+
+// mp3Frames drops the ID3v2 tag: the live stream's and the stored file's
+// tags may differ, their frames may not.
+func mp3Frames(b []byte) []byte {
+	if len(b) >= 10 && string(b[:3]) == "ID3" {
+		size := int(b[6]&0x7f)<<21 | int(b[7]&0x7f)<<14 | int(b[8]&0x7f)<<7 | int(b[9]&0x7f)
+		if 10+size <= len(b) {
+			return b[10+size:]
+		}
+	}
+	return b
+}
+
+func TestClusterEndToEnd(t *testing.T) {
+	polly := pollytest.New(t, pollytest.Options{Delay: 40 * time.Millisecond})
+	polly.Setenv(t)
+	s3test.Start(t).SetEnv(t) // after Polly: the S3 credentials win, Polly ignores them
+	ctx := context.Background()
+	client, err := store.S3Client(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("ecouter-cluster")}); err != nil {
+		t.Fatal(err)
+	}
+	nats := natstest.Start(t, 3)
+
+	texts := map[string]string{"one": sentences("one", 6), "two": sentences("two", 16)}
+	var batch []string
+	for i := range 100 {
+		id := fmt.Sprintf("b%d", i)
+		texts[id], batch = "<p>Brève "+id+".</p>", append(batch, id)
+	}
+	news := &newsroom{texts: texts}
+	src := articleServer(t, news)
+	var procs []*proc
+	for i := range 3 {
+		// Each node first tries its own NATS server.
+		urls := append([]string{nats.URLs[i]}, nats.URLs...)
+		procs = append(procs, startProc(t, []string{
+			"ECOUTER_STORE=s3://ecouter-cluster", "ECOUTER_S3_PATH_STYLE=true",
+			"ECOUTER_SYNTH=polly", "ECOUTER_POLLY_MAX_IN_FLIGHT=2",
+			"ECOUTER_ARTICLES=http:" + src, "ECOUTER_API_KEY=" + testKey,
+			"ECOUTER_NATS_URL=" + strings.Join(urls, ","), "ECOUTER_NATS_REPLICAS=3", "ECOUTER_NATS_LEASE=2s",
+			"ECOUTER_QUEUE_ATTEMPTS=3", "ECOUTER_QUEUE_BACKOFF=100ms", "ECOUTER_MAX_RENDERS=4",
+		}))
+	}
+	auth := []string{"Authorization", "Bearer " + testKey}
+
+	t.Run("FirstListensRenderOnce", func(t *testing.T) {
+		type heard struct {
+			node  int
+			first time.Duration
+			body  []byte
+			err   error
+		}
+		out := make(chan heard, 30)
+		start := time.Now()
+		for i := range 30 {
+			go func() {
+				p := procs[i%3]
+				res, err := http.Get(p.base + "/v1/articles/one/audio.mp3")
+				if err != nil {
+					out <- heard{node: i % 3, err: err}
+					return
+				}
+				defer res.Body.Close()
+				var first time.Duration
+				b := make([]byte, 1)
+				if _, err := io.ReadFull(res.Body, b); err == nil {
+					first = time.Since(start)
+				}
+				rest, err := io.ReadAll(res.Body)
+				if err == nil && res.StatusCode != http.StatusOK {
+					err = fmt.Errorf("status %d: %s", res.StatusCode, rest)
+				}
+				out <- heard{node: i % 3, first: first, body: append(b, rest...), err: err}
+			}()
+		}
+		var frames []byte
+		firsts := map[int][]time.Duration{}
+		for range 30 {
+			h := <-out
+			if h.err != nil {
+				t.Fatalf("listener on node %d: %v", h.node, h.err)
+			}
+			f := mp3Frames(h.body)
+			if frames == nil {
+				frames = f
+			} else if !bytes.Equal(f, frames) {
+				t.Fatalf("a listener on node %d got other frames (%d bytes, first had %d)", h.node, len(f), len(frames))
+			}
+			firsts[h.node] = append(firsts[h.node], h.first)
+		}
+		var sum float64
+		owner := -1
+		for i, p := range procs {
+			n := p.renders(t)
+			sum += n
+			if n == 1 {
+				owner = i
+			}
+		}
+		if sum != 1 {
+			t.Fatalf("30 first listens over 3 nodes: %v renders, want 1", sum)
+		}
+		_, body := get(t, procs[0].base+"/v1/articles/one")
+		var m struct {
+			Billed int64 `json:"billed_characters"`
+			Size   int64 `json:"size"`
+		}
+		json.Unmarshal(body, &m)
+		if got := polly.BilledCharacters(); got != m.Billed || got == 0 {
+			t.Fatalf("Polly billed %d characters, one render is %d", got, m.Billed)
+		}
+		if len(frames) < 1000 {
+			t.Fatalf("the MP3 has %d bytes of frames", len(frames))
+		}
+		for i := range procs {
+			role := "follower"
+			if i == owner {
+				role = "owner"
+			}
+			t.Logf("first audio byte, node %d (%s): %v", i, role, firsts[i])
+		}
+	})
+
+	t.Run("EventsRefreshOtherNodes", func(t *testing.T) {
+		// Node 2 checked "one" within its article TTL, and lists the feed.
+		res, _ := get(t, procs[2].base+"/v1/articles/one/transcript.vtt")
+		old := res.Header.Get("ETag")
+		if _, body := get(t, procs[2].base+"/feed.xml"); bytes.Contains(body, []byte("Article three")) {
+			t.Fatal("three in the feed before it was rendered")
+		}
+		news.set("one", sentences("one", 6)+"<p>Mise à jour : le conseil a voté.</p>")
+		news.set("three", sentences("three", 2))
+		for _, id := range []string{"one", "three"} {
+			r, _ := http.NewRequest(http.MethodPost, procs[0].base+"/v1/articles/"+id+"/render?wait=1", nil)
+			r.Header.Set(auth[0], auth[1])
+			res, err := http.DefaultClient.Do(r)
+			if err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("render %s on node 0: %v %v", id, res.Status, err)
+			}
+			res.Body.Close()
+		}
+		_, body := get(t, procs[0].base+"/v1/articles/one")
+		var m struct{ Key string }
+		json.Unmarshal(body, &m)
+		// Without the events, node 2 would answer from its caches for
+		// minutes (article TTL) and seconds (feed list); events arrive
+		// within milliseconds.
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			res, _ := get(t, procs[2].base+"/v1/articles/one/transcript.vtt")
+			_, feed := get(t, procs[2].base+"/feed.xml")
+			tag := res.Header.Get("ETag")
+			if strings.Contains(tag, m.Key) && bytes.Contains(feed, []byte("Article three")) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("node 2 still serves %s (was %s, now %s) or a feed without three", tag, old, m.Key)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+
+	t.Run("OwnerKilledMidRender", func(t *testing.T) {
+		before := len(polly.Requests())
+		waiters := make(chan error, 3)
+		owner := procs[0]
+		req, _ := http.NewRequest(http.MethodPost, owner.base+"/v1/articles/two/render?wait=1", nil)
+		req.Header.Set(auth[0], auth[1])
+		go http.DefaultClient.Do(req) // the owner's waiter dies with it
+		for len(polly.Requests()) < before+3 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		for _, p := range procs[1:] {
+			go func() {
+				r, _ := http.NewRequest(http.MethodPost, p.base+"/v1/articles/two/render?wait=1", nil)
+				r.Header.Set(auth[0], auth[1])
+				res, err := http.DefaultClient.Do(r)
+				if err == nil {
+					b, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					if res.StatusCode != http.StatusOK {
+						err = fmt.Errorf("status %d: %s", res.StatusCode, b)
+					}
+				}
+				waiters <- err
+			}()
+		}
+		time.Sleep(300 * time.Millisecond) // the followers are following
+		renders := procs[1].renders(t) + procs[2].renders(t)
+		killed := time.Now()
+		owner.kill()
+		for range 2 {
+			if err := <-waiters; err != nil {
+				t.Fatalf("a follower's waiter after the owner was killed: %v", err)
+			}
+		}
+		t.Logf("takeover: the followers' waiters answered %v after kill -9 (lease 2s), %s", time.Since(killed), takeoverAfter(procs[1:], killed))
+		if n := procs[1].renders(t) + procs[2].renders(t) - renders; n != 1 {
+			t.Fatalf("after the owner died the followers ran %v renders, want 1", n)
+		}
+		owner.start()
+	})
+
+	t.Run("BatchOverThreeNodes", func(t *testing.T) {
+		st := jobStats(t, procs[2], auth)
+		doneBefore := st.Done
+		body, _ := json.Marshal(map[string][]string{"ids": batch})
+		r, _ := http.NewRequest(http.MethodPost, procs[0].base+"/v1/render", bytes.NewReader(body))
+		r.Header.Set(auth[0], auth[1])
+		r.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusAccepted {
+			t.Fatalf("batch: status %d", res.StatusCode)
+		}
+		for jobStats(t, procs[2], auth).Done < doneBefore+20 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		procs[1].kill()
+		procs[1].start()
+		// Done counts may miss the job of a node killed between its
+		// acknowledgement and its count: the manifests say what is done.
+		for {
+			st = jobStats(t, procs[2], auth)
+			if st.Queued == 0 && st.Running == 0 && allReady(t, procs[2], batch) {
+				break
+			}
+			if time.Since(start) > 2*time.Minute {
+				t.Fatalf("batch not done: %+v", st)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Logf("100-article batch over 3 nodes (one killed and restarted): %v", time.Since(start))
+		rendered := regexp.MustCompile(`msg=rendered article_id=(b\d+) `)
+		count := map[string]int{}
+		byNode := map[int]int{}
+		for i, p := range procs {
+			for _, m := range rendered.FindAllStringSubmatch(p.log.String(), -1) {
+				count[m[1]]++
+				byNode[i]++
+			}
+		}
+		for _, id := range batch {
+			if count[id] != 1 {
+				t.Errorf("%s rendered %d times, want once", id, count[id])
+			}
+		}
+		if len(byNode) != 3 {
+			t.Errorf("renders by node %v: want all three nodes", byNode)
+		}
+	})
+
+	t.Run("FailedJobListed", func(t *testing.T) {
+		r, _ := http.NewRequest(http.MethodPost, procs[1].base+"/v1/articles/broken/render", nil)
+		r.Header.Set(auth[0], auth[1])
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusAccepted {
+			t.Fatalf("render of an article whose source fails: status %d, want 202 (queued)", res.StatusCode)
+		}
+		deadline := time.Now().Add(time.Minute)
+		for {
+			st := jobStats(t, procs[0], auth)
+			if i := slicesIndex(st.Failures, "broken"); i >= 0 {
+				f := st.Failures[i]
+				if f.Attempts != 3 || !strings.Contains(f.Error, "500") {
+					t.Fatalf("failure %+v: want 3 attempts and the source's 500", f)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("broken never listed as failed: %+v", st)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		var out, errOut bytes.Buffer
+		env := map[string]string{"ECOUTER_API_KEY": testKey}
+		if err := run(ctx, []string{"jobs", "-url", procs[2].base}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+			t.Fatalf("ecouter jobs: %v\n%s", err, errOut.String())
+		}
+		if !strings.Contains(out.String(), "failed broken after 3 attempts") {
+			t.Fatalf("ecouter jobs printed:\n%s", out.String())
+		}
+	})
+}
+
+func slicesIndex(fs []jobs.Failure, id string) int {
+	for i, f := range fs {
+		if f.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func jobStats(t *testing.T, p *proc, auth []string) jobs.Stats {
+	t.Helper()
+	res, body := get(t, p.base+"/v1/jobs", auth...)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/jobs: %d %s", res.StatusCode, body)
+	}
+	var st jobs.Stats
+	if err := json.Unmarshal(body, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// takeoverAfter says when a node took the render over, from its log.
+func takeoverAfter(ps []*proc, killed time.Time) string {
+	re := regexp.MustCompile(`time=(\S+) level=INFO msg="render owner gone, taking over"`)
+	for _, p := range ps {
+		if m := re.FindStringSubmatch(p.log.String()); m != nil {
+			if at, err := time.Parse(time.RFC3339Nano, m[1]); err == nil {
+				return fmt.Sprintf("a follower took over %v after the kill", at.Sub(killed).Round(time.Millisecond))
+			}
+		}
+	}
+	return "no takeover logged"
+}
+
+func allReady(t *testing.T, p *proc, ids []string) bool {
+	for _, id := range ids {
+		if res, _ := get(t, p.base+"/v1/articles/"+id); res.StatusCode != http.StatusOK {
+			return false
+		}
+		var m struct{ Status string }
+		if _, body := get(t, p.base+"/v1/articles/"+id); json.Unmarshal(body, &m) != nil || m.Status != "ready" {
+			return false
+		}
+	}
+	return true
+}
