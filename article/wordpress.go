@@ -2,6 +2,7 @@ package article
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,9 +104,11 @@ func (w *WordPress) endpoint(ctx context.Context, route, query string) (string, 
 }
 
 // isPlain finds, once, whether the site's API is only reachable through
-// ?rest_route=: its /wp-json/ index is not found. Any other answer (a
-// site that closes its index to visitors answers 401) keeps /wp-json/; a
-// source that cannot be reached is asked again next time.
+// ?rest_route=: its /wp-json/ index is not found, or is a page rather than
+// JSON (a server that sends every path to WordPress, which without
+// rewrite rules shows its home page). A site that closes its index to
+// visitors (401) keeps /wp-json/; one that cannot be reached is asked
+// again next time.
 func (w *WordPress) isPlain(ctx context.Context) (bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -113,11 +116,14 @@ func (w *WordPress) isPlain(ctx context.Context) (bool, error) {
 		return w.plain, nil
 	}
 	// _fields keeps the index, which lists every route, to a few bytes.
-	_, err := fetchJSON(ctx, w.client, w.base+"/wp-json/?_fields=name")
+	data, err := fetchJSON(ctx, w.client, w.base+"/wp-json/?_fields=name")
 	switch {
+	case err == nil:
+		var index map[string]any
+		w.plain = json.Unmarshal(data, &index) != nil
 	case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrNotPublic):
 		w.plain = true
-	case err != nil && !errors.Is(err, ErrNotPublic):
+	case !errors.Is(err, ErrNotPublic):
 		return false, fmt.Errorf("find the REST API: %w", err)
 	}
 	w.known = true

@@ -102,6 +102,14 @@ func TestWordPressInvalidIDMakesNoRequest(t *testing.T) {
 // role (403); any other post does not exist.
 func plainSite(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
+	return plainSiteHome(t, false)
+}
+
+// plainSiteHome is plainSite, with every path that is not the API
+// answered by the home page (200) if home, as on a server that sends
+// every path to WordPress.
+func plainSiteHome(t *testing.T, home bool) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
 	fixture, err := os.ReadFile("testdata/wordpress/post.json")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +117,8 @@ func plainSite(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	return serve(t, func(w http.ResponseWriter, r *http.Request) {
 		route, ok := wpRoute(r, true)
 		switch {
+		case !ok && home:
+			w.Write([]byte(`<!DOCTYPE html><title>Le Quotidien</title>`))
 		case !ok:
 			w.WriteHeader(http.StatusNotFound)
 			w.Write([]byte(`<!DOCTYPE html><title>Page non trouvée</title>`))
@@ -130,9 +140,10 @@ func plainSite(t *testing.T) (*httptest.Server, *atomic.Int32) {
 }
 
 func TestWordPressPlainPermalinks(t *testing.T) {
-	for _, base := range []string{"", "/?rest_route=", "/?rest_route=/"} {
+	for _, base := range []string{"", "/?rest_route=", "/?rest_route=/", "home"} {
 		t.Run("base"+base, func(t *testing.T) {
-			srv, n := plainSite(t)
+			srv, n := plainSiteHome(t, base == "home")
+			base = strings.TrimPrefix(base, "home")
 			wp := NewWordPress(srv.URL+base, srv.Client())
 			a, err := wp.Article(context.Background(), "4812")
 			if err != nil {

@@ -101,10 +101,15 @@
       if (!n.parentNode.closest("script,style,noscript,template,button,select,textarea,audio,.ecouter-player,.ecouter-message,[hidden],[aria-hidden=true]")) keyOf(n.data, n, key, map);
     }
     var page = key.join(""), pos = 0, found = [];
-    cues.forEach(function (c, i) {
-      var k = keyOf(c.text || "", null, []).join("");
+    var keys = cues.map(function (c) { return keyOf(c.text || "", null, []).join(""); });
+    keys.forEach(function (k, i) {
       var at = k ? page.indexOf(k, pos) : -1;
       if (at < 0 || (k.length < 24 && at - pos > 400)) return;
+      // After one of the next sentences: a stray match (title in a list).
+      for (var j = i + 1; j < i + 4 && j < keys.length; j++) {
+        var next = keys[j] ? page.indexOf(keys[j], pos) : -1;
+        if (next >= 0 && next < at) return;
+      }
       found.push([i, at, at + k.length - 1]);
       pos = at + k.length;
     });
@@ -239,8 +244,7 @@
       });
     }
 
-    // A first listen can start before the render is stored: ask again for
-    // the sentence times.
+    // A first listen may start before the render is stored: ask for cues.
     function needCues() {
       if (cues.length || refetching || retries > 60) return;
       refetching = true;
@@ -317,8 +321,7 @@
       } else if (seekable(t)) {
         audio.currentTime = t;
       } else {
-        // A live first render cannot seek; the stored file can, once the
-        // manifest says it is there.
+        // A live first render cannot seek; the stored file can, once ready.
         fetchManifest().then(function () { if (m.status === "ready") reload(t); }, function () {});
       }
       show();
@@ -336,8 +339,7 @@
       if (playing) play();
     }
 
-    // play must run inside the click handler: Safari only lets a user
-    // gesture start audio.
+    // play runs inside the click: Safari only lets a user gesture start audio.
     function play(at) {
       away = false;
       if (!audio.getAttribute("src")) {
@@ -451,8 +453,7 @@
       setState("ended");
       follow();
     });
-    // Safari wants ranges for media and may refuse the live stream of a
-    // first render: wait for the stored file and play it from there.
+    // Safari may refuse a first render's live stream: wait for the stored file.
     var waits = 0;
     on("error", function stored() {
       if (!m || m.status === "ready" || waits++ > 80) return fail(FAILED);

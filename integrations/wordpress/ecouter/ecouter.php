@@ -477,30 +477,74 @@ function ecouter_withdraw_now( $post_id ) {
 
 add_action( 'ecouter_render', 'ecouter_render_now' );
 
-/** Whether WP-Cron is to be started when this request ends. */
-$GLOBALS['ecouter_spawn'] = false;
+/** Posts to render once this request is done. */
+$GLOBALS['ecouter_pending'] = array();
 
 /**
- * Renders through WP-Cron: the event is scheduled now and WordPress's
- * cron is started in the background when the request ends, so the editor
- * never waits on the service; if the service was down, the event has run
- * and the error is in the box.
+ * Renders after the request: when it ends, a background request to the
+ * site itself (admin-ajax.php, not waited for, like WordPress's own cron
+ * spawn) calls the service, so the editor never waits on it. A WP-Cron
+ * event a minute later is the fallback should that request be lost; WP-Cron
+ * alone would wait for the next visitor whenever a cron run is under way.
  */
 function ecouter_schedule_render( $post_id ) {
-	if ( ! wp_next_scheduled( 'ecouter_render', array( (int) $post_id ) ) ) {
-		wp_schedule_single_event( time(), 'ecouter_render', array( (int) $post_id ) );
+	$args = array( (int) $post_id );
+	if ( ! wp_next_scheduled( 'ecouter_render', $args ) ) {
+		wp_schedule_single_event( time() + MINUTE_IN_SECONDS, 'ecouter_render', $args );
 	}
-	$GLOBALS['ecouter_spawn'] = true;
+	$GLOBALS['ecouter_pending'][ (int) $post_id ] = true;
+}
+
+/** A token for the background request, valid 10 to 20 minutes. */
+function ecouter_token( $post_id, $slot = null ) {
+	$slot = null === $slot ? (int) floor( time() / 600 ) : $slot;
+	return hash_hmac( 'sha256', 'ecouter_render|' . (int) $post_id . '|' . $slot, wp_salt( 'nonce' ) );
 }
 
 add_action(
 	'shutdown',
 	function () {
-		if ( $GLOBALS['ecouter_spawn'] && ! wp_doing_cron() && function_exists( 'spawn_cron' ) ) {
-			spawn_cron();
+		foreach ( array_keys( $GLOBALS['ecouter_pending'] ) as $post_id ) {
+			wp_remote_post(
+				admin_url( 'admin-ajax.php' ),
+				array(
+					'timeout'   => 0.01,
+					'blocking'  => false,
+					'sslverify' => apply_filters( 'https_local_ssl_verify', false ),
+					'body'      => array(
+						'action' => 'ecouter_render',
+						'post'   => $post_id,
+						'token'  => ecouter_token( $post_id ),
+					),
+				)
+			);
 		}
 	}
 );
+
+add_action( 'wp_ajax_ecouter_render', 'ecouter_ajax_render' );
+add_action( 'wp_ajax_nopriv_ecouter_render', 'ecouter_ajax_render' );
+
+/** The background request: checks its token, then calls the service. */
+function ecouter_ajax_render() {
+	// phpcs:disable WordPress.Security.NonceVerification.Missing -- the token is an HMAC of the post ID.
+	$post_id = isset( $_POST['post'] ) ? (int) $_POST['post'] : 0;
+	$token   = isset( $_POST['token'] ) ? sanitize_text_field( wp_unslash( $_POST['token'] ) ) : '';
+	// phpcs:enable
+	$slot = (int) floor( time() / 600 );
+	if ( ! $post_id || ( ! hash_equals( ecouter_token( $post_id, $slot ), $token ) && ! hash_equals( ecouter_token( $post_id, $slot - 1 ), $token ) ) ) {
+		wp_die( '', '', array( 'response' => 403 ) );
+	}
+	// The caller does not wait for the answer: finish the call regardless.
+	ignore_user_abort( true );
+	ecouter_render_now( $post_id );
+	$args = array( $post_id );
+	$next = wp_next_scheduled( 'ecouter_render', $args );
+	if ( $next ) {
+		wp_unschedule_event( $next, 'ecouter_render', $args );
+	}
+	wp_die( '', '', array( 'response' => 200 ) );
+}
 
 add_action( 'transition_post_status', 'ecouter_transition', 10, 3 );
 

@@ -1,0 +1,620 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The WordPress tests run Debian's WordPress 6.1 (package wordpress) on a
+// private MariaDB 10.11 and PHP 8.2's built-in server, all on a loopback
+// address of their own, with the plugin of integrations/wordpress/ecouter
+// activated and configured by constants, and a real `ecouter serve`
+// reading the site's REST API. They fail (never skip) when a package is
+// missing: `make test` installs them.
+
+const (
+	wpRoot      = "/usr/share/wordpress"
+	wpConfigDir = "/etc/wordpress"
+)
+
+// pluginDir is the plugin in this repository.
+func pluginDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../../integrations/wordpress/ecouter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestWordPressPluginLint(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(pluginDir(t), "*.php"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("plugin files: %v %v", files, err)
+	}
+	for _, f := range files {
+		if out, err := exec.Command("php", "-l", f).CombinedOutput(); err != nil {
+			t.Errorf("php -l %s: %v\n%s", filepath.Base(f), err, out)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(pluginDir(t), "readme.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"=== Écouter ===", "Requires at least: 6.1", "Requires PHP: 7.4", "Stable tag:", "== Description ==", "== Installation =="} {
+		if !bytes.Contains(readme, []byte(h)) {
+			t.Errorf("readme.txt lacks %q", h)
+		}
+	}
+}
+
+// process starts a command in its own process group, killed (the group)
+// when the test ends. Its output goes to log.
+func process(t *testing.T, log string, env []string, name string, args ...string) {
+	t.Helper()
+	f, err := os.Create(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v (apt-get install wordpress mariadb-server php-mysql php-cli)", name, err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		f.Close()
+	})
+}
+
+func freePort(t *testing.T, host string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// wpSite is a WordPress site on its own loopback address.
+type wpSite struct {
+	t       *testing.T
+	host    string // 127.a.b.c: the site and ecouter share it (WP_HTTP_BLOCK_EXTERNAL lets only the site's host through)
+	url     string
+	dir     string
+	content string // WP_CONTENT_DIR
+	appPass string // application password of user 1
+}
+
+// startWordPress starts MariaDB and PHP, writes the site's config-HOST.php
+// in /etc/wordpress, installs WordPress with the twentytwentythree block
+// theme and activates the plugin, configured by constants for the ecouter
+// at serviceURL.
+func startWordPress(t *testing.T, host, serviceURL, apiKey string) *wpSite {
+	t.Helper()
+	for _, f := range []string{wpRoot + "/wp-config.php", "/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", wpRoot + "/wp-content/themes/twentytwentythree/theme.json"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatalf("the WordPress tests need Debian's wordpress, wordpress-theme-twentytwentythree, mariadb-server, php-mysql and php-cli: %v", err)
+		}
+	}
+	dir := t.TempDir()
+	s := &wpSite{t: t, host: host, dir: dir, content: filepath.Join(dir, "wp-content")}
+
+	// MariaDB, private: its own data directory, a socket, no TCP, no
+	// grant tables (nothing but this test can reach the socket).
+	data, sock := filepath.Join(dir, "db"), filepath.Join(dir, "mysqld.sock")
+	if out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+data, "--auth-root-authentication-method=normal",
+		"--skip-test-db", "--user=root").CombinedOutput(); err != nil {
+		t.Fatalf("mariadb-install-db: %v\n%s", err, out)
+	}
+	process(t, filepath.Join(dir, "mariadb.log"), nil, "/usr/sbin/mariadbd", "--no-defaults", "--datadir="+data, "--socket="+sock,
+		"--pid-file="+filepath.Join(dir, "mysqld.pid"), "--skip-networking", "--user=root", "--skip-grant-tables",
+		"--innodb-buffer-pool-size=16M", "--skip-log-bin", "--innodb-flush-log-at-trx-commit=0")
+	waitUntil(t, 20*time.Second, "MariaDB's socket", func() bool { _, err := os.Stat(sock); return err == nil })
+	if out, err := exec.Command("mariadb", "--no-defaults", "-S", sock, "-u", "root", "-e", "CREATE DATABASE wordpress").CombinedOutput(); err != nil {
+		t.Fatalf("create database: %v\n%s", err, out)
+	}
+
+	// wp-content of the test's own: the theme from Debian's package, the
+	// plugin from this repository.
+	for _, d := range []string{"plugins", "uploads"} {
+		if err := os.MkdirAll(filepath.Join(s.content, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(wpRoot+"/wp-content/themes", filepath.Join(s.content, "themes")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(pluginDir(t), filepath.Join(s.content, "plugins", "ecouter")); err != nil {
+		t.Fatal(err)
+	}
+
+	port := freePort(t, host)
+	s.url = "http://" + host + ":" + port
+	config := fmt.Sprintf(`<?php
+define('DB_NAME', 'wordpress');
+define('DB_USER', 'root');
+define('DB_PASSWORD', '');
+define('DB_HOST', 'localhost:%s');
+define('WP_CONTENT_DIR', '%s');
+define('WP_HOME', '%s');
+define('WP_SITEURL', '%s');
+define('WP_ENVIRONMENT_TYPE', 'local');
+define('WP_HTTP_BLOCK_EXTERNAL', true);
+define('AUTOMATIC_UPDATER_DISABLED', true);
+define('WP_DEBUG', true);
+define('WP_DEBUG_DISPLAY', false);
+define('WP_DEBUG_LOG', '%s');
+define('ECOUTER_SERVICE_URL', '%s');
+define('ECOUTER_API_KEY', '%s');
+`, sock, s.content, s.url, s.url, filepath.Join(dir, "debug.log"), serviceURL, apiKey)
+	conf := filepath.Join(wpConfigDir, "config-"+host+".php")
+	if err := os.WriteFile(conf, []byte(config), 0o640); err != nil {
+		t.Fatalf("write %s: %v", conf, err)
+	}
+	t.Cleanup(func() { os.Remove(conf) })
+
+	// PHP's built-in server with a router: WordPress's front controller
+	// for every path that is not a file, and wp-content from the test's
+	// folder. Workers: the editor's request, WP-Cron's and ecouter's
+	// reads of the REST API run at once.
+	router := filepath.Join(dir, "router.php")
+	if err := os.WriteFile(router, []byte(wpRouter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	process(t, filepath.Join(dir, "php.log"), []string{"PHP_CLI_SERVER_WORKERS=4", "ECOUTER_WP_CONTENT=" + s.content, "ECOUTER_WP_PLAIN=" + s.plainFlag()},
+		"php", "-S", host+":"+port, "-t", wpRoot, router)
+	waitUntil(t, 10*time.Second, "PHP's server", func() bool {
+		c, err := net.Dial("tcp", host+":"+port)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+
+	var installed struct{ Password string }
+	if err := json.Unmarshal([]byte(s.php(wpInstall, "ECOUTER_WP_INSTALLING=1")), &installed); err != nil || installed.Password == "" {
+		t.Fatalf("install WordPress: %v", err)
+	}
+	s.appPass = installed.Password
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, f := range []string{"debug.log", "php.log"} {
+				b, _ := os.ReadFile(filepath.Join(dir, f))
+				t.Logf("%s:\n%s", f, tail(b, 3000))
+			}
+		}
+	})
+	return s
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+// plainFlag is the file whose presence makes the server stop rewriting.
+func (s *wpSite) plainFlag() string { return filepath.Join(s.dir, "plain-permalinks") }
+
+// php runs a PHP script with WordPress loaded, as the site's host.
+func (s *wpSite) php(code string, env ...string) string {
+	s.t.Helper()
+	f := filepath.Join(s.dir, fmt.Sprintf("cli-%d.php", rand.Int()))
+	if err := os.WriteFile(f, []byte(wpBoot+code), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	cmd := exec.Command("php", f)
+	cmd.Env = append(os.Environ(), append(env, "ECOUTER_WP_HOST="+strings.TrimPrefix(s.url, "http://"))...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		s.t.Fatalf("php: %v\n%s\n%s", err, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// rest calls the site's REST API as user 1 with its application password.
+func (s *wpSite) rest(method, route string, body any) (int, []byte) {
+	s.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.url+"/wp-json"+route, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.SetBasicAuth("redaction", s.appPass)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+const wpBoot = `<?php
+$_SERVER['HTTP_HOST'] = getenv('ECOUTER_WP_HOST');
+$_SERVER['SERVER_NAME'] = preg_replace('/:.*/', '', getenv('ECOUTER_WP_HOST'));
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['REQUEST_METHOD'] = 'GET';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+if (getenv('ECOUTER_WP_INSTALLING')) {
+	define('WP_INSTALLING', true);
+}
+// No mail server here.
+function wp_mail() { return true; }
+require '/usr/share/wordpress/wp-load.php';
+`
+
+const wpInstall = `
+require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+wp_install('Le Quotidien de test', 'redaction', 'redaction@example.org', true, '', wp_generate_password(24));
+update_option('permalink_structure', '/%year%/%monthnum%/%postname%/');
+flush_rewrite_rules();
+switch_theme('twentytwentythree');
+wp_insert_post(array('post_title' => 'Le budget de la ville est voté', 'post_status' => 'publish', 'post_author' => 1,
+	'post_content' => '<!-- wp:paragraph --><p>Un article plus ancien, listé par le bloc des derniers articles.</p><!-- /wp:paragraph -->'));
+$err = activate_plugin('ecouter/ecouter.php');
+if (is_wp_error($err)) {
+	fwrite(STDERR, $err->get_error_message());
+	exit(1);
+}
+list($password) = WP_Application_Passwords::create_new_application_password(1, array('name' => 'ecouter-test'));
+echo json_encode(array('password' => $password));
+`
+
+const wpRouter = `<?php
+$path = urldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH));
+if (strpos($path, '/wp-content/') === 0) {
+	$f = realpath(getenv('ECOUTER_WP_CONTENT') . substr($path, strlen('/wp-content')));
+	if ($f && is_file($f) && substr($f, -4) !== '.php') {
+		$types = array('css' => 'text/css', 'js' => 'text/javascript', 'svg' => 'image/svg+xml', 'woff2' => 'font/woff2', 'png' => 'image/png');
+		$ext = pathinfo($f, PATHINFO_EXTENSION);
+		header('Content-Type: ' . (isset($types[$ext]) ? $types[$ext] : 'application/octet-stream'));
+		readfile($f);
+		return true;
+	}
+}
+if ($path !== '/' && is_file($_SERVER['DOCUMENT_ROOT'] . $path)) {
+	return false;
+}
+// Plain permalinks: no rewriting, as a server without WordPress's rewrite
+// rules, so only real files and the home page exist.
+if ($path !== '/' && is_file(getenv('ECOUTER_WP_PLAIN'))) {
+	http_response_code(404);
+	echo 'Not Found';
+	return true;
+}
+$_SERVER['SCRIPT_NAME'] = '/index.php';
+$_SERVER['PHP_SELF'] = '/index.php';
+require $_SERVER['DOCUMENT_ROOT'] . '/index.php';
+`
+
+// wpPost is the block editor's markup of a news article: headings, a
+// figure with its caption, an embed, a quote, a list, and a Latest Posts
+// block under "À lire aussi".
+const wpPost = `<!-- wp:paragraph -->
+<p>Le conseil municipal a voté jeudi soir la création d’une deuxième ligne de tramway. Les travaux commenceront au printemps prochain.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:heading -->
+<h2>Un chantier de deux ans</h2>
+<!-- /wp:heading -->
+
+<!-- wp:paragraph -->
+<p>La ligne reliera la gare au nouveau quartier <em>des Rives</em> en vingt minutes. Elle comptera quatorze stations.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:image -->
+<figure class="wp-block-image"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""/><figcaption class="wp-element-caption">Légende de la photo, à ne pas lire.</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video","providerNameSlug":"youtube","responsive":true} -->
+<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube"><div class="wp-block-embed__wrapper">
+https://www.youtube.com/watch?v=dQw4w9WgXcQ
+</div></figure>
+<!-- /wp:embed -->
+
+<!-- wp:quote -->
+<blockquote class="wp-block-quote"><!-- wp:paragraph -->
+<p>Nous tiendrons les délais et le budget.</p>
+<!-- /wp:paragraph --><cite>La maire</cite></blockquote>
+<!-- /wp:quote -->
+
+<!-- wp:list -->
+<ul><!-- wp:list-item -->
+<li>Le coût est estimé à deux cents millions d’euros.</li>
+<!-- /wp:list-item -->
+
+<!-- wp:list-item -->
+<li>Les premières rames arriveront dans trois ans.</li>
+<!-- /wp:list-item --></ul>
+<!-- /wp:list -->
+
+<!-- wp:heading -->
+<h2>À lire aussi</h2>
+<!-- /wp:heading -->
+
+<!-- wp:latest-posts /-->
+
+<!-- wp:paragraph -->
+<p>Une réunion publique aura lieu le mois prochain.</p>
+<!-- /wp:paragraph -->`
+
+// ecouterServe runs `ecouter serve` on addr until the test ends.
+func ecouterServe(t *testing.T, addr string, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logFile, err := os.Create(filepath.Join(t.TempDir(), "ecouter.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", addr}, func(k string) string { return env[k] }, io.Discard, logFile)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ecouter serve: %v", err)
+		}
+		if t.Failed() {
+			b, _ := os.ReadFile(logFile.Name())
+			t.Logf("ecouter log:\n%s", tail(b, 4000))
+		}
+		logFile.Close()
+	})
+	base := "http://" + addr
+	waitUntil(t, 10*time.Second, "ecouter serve", func() bool {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == 200
+	})
+	return base
+}
+
+// manifestStatus is the manifest's status and content key, or the HTTP
+// status when there is no manifest.
+func manifestStatus(t *testing.T, base, id string) (manifestJSON, int) {
+	t.Helper()
+	res, body := get(t, base+"/v1/articles/"+id)
+	var m manifestJSON
+	if res.StatusCode == 200 {
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("manifest %s: %v", id, err)
+		}
+	}
+	return m, res.StatusCode
+}
+
+func TestWordPressEndToEnd(t *testing.T) {
+	start := time.Now()
+	host := fmt.Sprintf("127.%d.%d.%d", 100+rand.IntN(100), 1+rand.IntN(250), 1+rand.IntN(250))
+	ecouterAddr := host + ":" + freePort(t, host)
+	site := startWordPress(t, host, "http://"+ecouterAddr, testKey)
+	store := t.TempDir()
+	env := map[string]string{
+		"ECOUTER_ARTICLES": "wordpress:" + site.url, "ECOUTER_STORE": store, "ECOUTER_API_KEY": testKey,
+		"ECOUTER_ALLOWED_ORIGINS": site.url, "ECOUTER_LOG_LEVEL": "debug",
+	}
+	base := ecouterServe(t, ecouterAddr, env)
+	t.Logf("WordPress and ecouter ready in %v", time.Since(start).Round(time.Millisecond))
+
+	// Publish through the REST API, as the block editor does: the plugin
+	// has the article rendered with no listener.
+	published := time.Now()
+	code, body := site.rest("POST", "/wp/v2/posts", map[string]any{
+		"title": "Une deuxième ligne de tramway pour la ville", "content": wpPost, "status": "publish",
+	})
+	if code != 201 {
+		t.Fatalf("publish: %d %s", code, body)
+	}
+	var post struct {
+		ID   int    `json:"id"`
+		Link string `json:"link"`
+	}
+	if err := json.Unmarshal(body, &post); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.Itoa(post.ID)
+	var m manifestJSON
+	waitUntil(t, 60*time.Second, "the published post's audio", func() bool {
+		m, _ = manifestStatus(t, base, id)
+		return m.Status == "ready"
+	})
+	readyIn := time.Since(published)
+	t.Logf("publish to ready audio: %.2f s (%.1f s of audio)", readyIn.Seconds(), m.Duration)
+
+	// What is read: the text, without the caption, the embed, the
+	// "À lire aussi" heading or the Latest Posts list under it.
+	var spoken []string
+	for _, c := range m.Cues {
+		spoken = append(spoken, c.Text)
+	}
+	all := strings.Join(spoken, "\n")
+	for _, want := range []string{"deuxième ligne de tramway", "Un chantier de deux ans", "quatorze stations", "Nous tiendrons les délais",
+		"premières rames", "réunion publique"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the narration lacks %q:\n%s", want, all)
+		}
+	}
+	for _, not := range []string{"Légende", "youtube", "lire aussi", "budget de la ville", "Un article plus ancien"} {
+		if strings.Contains(strings.ToLower(all), strings.ToLower(not)) {
+			t.Errorf("the narration reads %q:\n%s", not, all)
+		}
+	}
+
+	// The post's page: one button, the script once, no key.
+	res, page := get(t, post.Link)
+	if res.StatusCode != 200 {
+		t.Fatalf("post page %s: %d", post.Link, res.StatusCode)
+	}
+	if n := bytes.Count(page, []byte(`data-ecouter-article="`+id+`"`)); n != 1 {
+		t.Errorf("the post's page has %d buttons, want 1", n)
+	}
+	if n := regexp.MustCompile(`<script[^>]+src=['"]http://` + regexp.QuoteMeta(ecouterAddr) + `/player\.js`).FindAll(page, -1); len(n) != 1 {
+		t.Errorf("the post's page loads player.js %d times, want once", len(n))
+	}
+	if bytes.Contains(page, []byte(testKey)) {
+		t.Error("the post's page shows the API key")
+	}
+
+	// The editor's status box, through the plugin's REST route.
+	code, body = site.rest("GET", "/ecouter/v1/posts/"+id, nil)
+	var box struct {
+		Status   string  `json:"status"`
+		Duration float64 `json:"duration"`
+		Voice    string  `json:"voice"`
+		Error    string  `json:"error"`
+	}
+	if code != 200 || json.Unmarshal(body, &box) != nil || box.Status != "ready" || box.Voice == "" || box.Error != "" ||
+		box.Duration != m.Duration || bytes.Contains(body, []byte(testKey)) {
+		t.Errorf("status box: %d %s", code, body)
+	}
+
+	t.Run("browser", func(t *testing.T) { wordpressInBrowser(t, post.Link, m) })
+
+	// An update renders again, with no listener either.
+	updated := time.Now()
+	code, body = site.rest("POST", "/wp/v2/posts/"+id, map[string]any{
+		"content": strings.Replace(wpPost, "Elle comptera quatorze stations.", "Elle comptera seize stations.", 1),
+	})
+	if code != 200 {
+		t.Fatalf("update: %d %s", code, body)
+	}
+	waitUntil(t, 60*time.Second, "the updated post's audio", func() bool {
+		m2, _ := manifestStatus(t, base, id)
+		if m2.Status == "ready" && m2.Key != m.Key {
+			m = m2
+			return true
+		}
+		return false
+	})
+	t.Logf("update to new audio: %.2f s", time.Since(updated).Seconds())
+	if all := fmt.Sprint(m.Cues); !strings.Contains(all, "seize stations") {
+		t.Errorf("the new audio does not read the update: %s", all)
+	}
+
+	// A draft is not public: WordPress answers 401, ecouter says 404, not
+	// 502.
+	code, body = site.rest("POST", "/wp/v2/posts", map[string]any{"title": "Brouillon", "content": "<p>Pas encore.</p>", "status": "draft"})
+	var draft struct{ ID int }
+	if code != 201 || json.Unmarshal(body, &draft) != nil {
+		t.Fatalf("draft: %d %s", code, body)
+	}
+	if _, code := manifestStatus(t, base, strconv.Itoa(draft.ID)); code != 404 {
+		t.Errorf("a draft's manifest: %d, want 404", code)
+	}
+
+	// A site with plain permalinks: no /wp-json/, the same API at
+	// ?rest_route=, listing included.
+	site.php(`update_option('permalink_structure', ''); flush_rewrite_rules();`)
+	if err := os.WriteFile(site.plainFlag(), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := get(t, site.url+"/wp-json/"); res.StatusCode != 404 {
+		t.Fatalf("plain permalinks: /wp-json/ answers %d, want 404", res.StatusCode)
+	}
+	plainAddr := host + ":" + freePort(t, host)
+	plainEnv := map[string]string{"ECOUTER_ARTICLES": "wordpress:" + site.url, "ECOUTER_STORE": store, "ECOUTER_API_KEY": testKey}
+	plain := ecouterServe(t, plainAddr, plainEnv)
+	if pm, code := manifestStatus(t, plain, id); code != 200 || pm.Status != "ready" || pm.Key != m.Key {
+		t.Errorf("plain permalinks: manifest %d %s", code, pm.Status)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"render", "-recent", "1"}, func(k string) string { return plainEnv[k] }, &out, &errOut); err != nil ||
+		!strings.HasPrefix(out.String(), id+": ") {
+		t.Errorf("render -recent 1 on plain permalinks: %v, %q %q", err, out.String(), errOut.String())
+	}
+	t.Logf("WordPress end-to-end test: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// wordpressInBrowser opens the post's page in Chromium as a phone would:
+// the button says how long the audio is, every control is a 44 px touch
+// target, a tap plays it and the sentence read is highlighted in the real
+// page's text.
+func wordpressInBrowser(t *testing.T, link string, m manifestJSON) {
+	ctx := browser(t, 60*time.Second)
+	act(t, ctx, "emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	act(t, ctx, "open the post", chromedp.Navigate(link))
+	s := pageWait(t, ctx, 10*time.Second, "the player to be ready", func(s pageState) bool { return s.State == "idle" })
+	want := fmt.Sprintf("Écouter · %d min", max(1, int(m.Duration/60+0.5)))
+	if s.Label != want {
+		t.Errorf("button says %q, want %q", s.Label, want)
+	}
+	coarse, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`matchMedia("(pointer: coarse)").matches`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := checkTouchTargets(t, ctx)
+	t.Logf("touch targets on a 390 px phone screen (pointer coarse: %v): %+v", coarse, sizes)
+	if n := checkMarks(t, m, s); n < len(m.Cues)-3 {
+		t.Errorf("%d of %d sentences found in the page's text: %v", n, len(m.Cues), s.Marked)
+	}
+
+	center, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y float64 }](
+		`(() => { const r = document.querySelector("button[data-ecouter-article]").getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, ctx, "tap the button", chromedp.TapXY(center.X, center.Y))
+	s = pageWait(t, ctx, 10*time.Second, "a sentence of the page to be highlighted", func(s pageState) bool {
+		return s.State == "playing" && len(s.Current) == 1 && s.Current[0] >= 2
+	})
+	inText, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll(".wp-block-post-content .ecouter-current")].map(e => e.textContent).join("")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := letters(inText), letters(m.Cues[s.Current[0]].Text); got == "" || got != want {
+		t.Errorf("highlighted in the post's text: %q, the sentence read is %q", inText, m.Cues[s.Current[0]].Text)
+	}
+}
