@@ -500,7 +500,7 @@ func TestWordPressEndToEnd(t *testing.T) {
 	if n := bytes.Count(page, []byte(`data-ecouter-article="`+id+`"`)); n != 1 {
 		t.Errorf("the post's page has %d buttons, want 1", n)
 	}
-	if n := regexp.MustCompile(`<script[^>]+src=['"]http://` + regexp.QuoteMeta(ecouterAddr) + `/player\.js`).FindAll(page, -1); len(n) != 1 {
+	if n := regexp.MustCompile(`<script[^>]+src=['"]http://`+regexp.QuoteMeta(ecouterAddr)+`/player\.js`).FindAll(page, -1); len(n) != 1 {
 		t.Errorf("the post's page loads player.js %d times, want once", len(n))
 	}
 	if bytes.Contains(page, []byte(testKey)) {
