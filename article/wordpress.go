@@ -106,9 +106,9 @@ func (w *WordPress) endpoint(ctx context.Context, route, query string) (string, 
 // isPlain finds, once, whether the site's API is only reachable through
 // ?rest_route=: its /wp-json/ index is not found, or is a page rather than
 // JSON (a server that sends every path to WordPress, which without
-// rewrite rules shows its home page). A site that closes its index to
-// visitors (401) keeps /wp-json/; one that cannot be reached is asked
-// again next time.
+// rewrite rules shows its home page), and BASE/?rest_route=/ answers the
+// index instead. Anything else keeps /wp-json/. A site that cannot be
+// reached is asked again next time.
 func (w *WordPress) isPlain(ctx context.Context) (bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -116,16 +116,30 @@ func (w *WordPress) isPlain(ctx context.Context) (bool, error) {
 		return w.plain, nil
 	}
 	// _fields keeps the index, which lists every route, to a few bytes.
-	data, err := fetchJSON(ctx, w.client, w.base+"/wp-json/?_fields=name")
-	switch {
-	case err == nil:
-		var index map[string]any
-		w.plain = json.Unmarshal(data, &index) != nil
-	case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrNotPublic):
-		w.plain = true
-	case !errors.Is(err, ErrNotPublic):
+	pretty, err := w.probe(ctx, w.base+"/wp-json/?_fields=name")
+	if err == nil && !pretty {
+		w.plain, err = w.probe(ctx, w.base+"/?"+restRouteParam+"=/&_fields=name")
+	}
+	if err != nil {
 		return false, fmt.Errorf("find the REST API: %w", err)
 	}
 	w.known = true
 	return w.plain, nil
+}
+
+// probe reports whether rawURL answers with the API's index, a JSON
+// object. An index closed to visitors (401, 403) is there; not found or a
+// page is not.
+func (w *WordPress) probe(ctx context.Context, rawURL string) (bool, error) {
+	data, err := fetchJSON(ctx, w.client, rawURL)
+	switch {
+	case errors.Is(err, ErrNotPublic):
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	var index map[string]any
+	return json.Unmarshal(data, &index) == nil, nil
 }
