@@ -25,6 +25,8 @@ func status(err error) (int, string) {
 		return he.Code, http.StatusText(he.Code)
 	case errors.Is(err, article.ErrInvalidID):
 		return http.StatusBadRequest, "invalid article id: use 1 to 100 letters, digits, '-' or '_'"
+	case errors.Is(err, render.ErrWithdrawn):
+		return http.StatusGone, "the article was withdrawn"
 	case errors.Is(err, article.ErrNotFound):
 		return http.StatusNotFound, "article not found"
 	case errors.Is(err, render.ErrNotRendered):
@@ -73,7 +75,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(code)
 	} else {
-		err = c.JSON(code, map[string]string{"error": msg})
+		body := map[string]string{"error": msg}
+		if errors.Is(err, render.ErrWithdrawn) {
+			body["code"] = "withdrawn"
+		}
+		err = c.JSON(code, body)
 	}
 	if err != nil {
 		s.log.Warn("write error response", "err", err)

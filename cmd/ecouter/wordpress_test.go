@@ -543,6 +543,48 @@ func TestWordPressEndToEnd(t *testing.T) {
 		t.Errorf("the new audio does not read the update: %s", all)
 	}
 
+	// Back to draft, republished, trashed, deleted: the plugin withdraws
+	// the audio at once (410, out of the feed) and a new publication
+	// brings it back.
+	withdrawn := func(what string, start time.Time) {
+		t.Helper()
+		waitUntil(t, 10*time.Second, "410 after "+what, func() bool {
+			_, code := manifestStatus(t, base, id)
+			return code == http.StatusGone
+		})
+		t.Logf("%s to 410: %.2f s", what, time.Since(start).Seconds())
+		for _, route := range []string{"/audio.mp3", "/transcript.vtt", "/download"} {
+			if res, body := get(t, base+"/v1/articles/"+id+route); res.StatusCode != http.StatusGone {
+				t.Errorf("%s: %s answers %d %s, want 410", what, route, res.StatusCode, body)
+			}
+		}
+		if _, feed := get(t, base+"/feed.xml"); bytes.Contains(feed, []byte("ecouter:"+id)) {
+			t.Errorf("%s: the article is still in the feed", what)
+		}
+	}
+	unpublished := time.Now()
+	if code, body := site.rest("POST", "/wp/v2/posts/"+id, map[string]any{"status": "draft"}); code != 200 {
+		t.Fatalf("back to draft: %d %s", code, body)
+	}
+	withdrawn("back to draft", unpublished)
+	if code, body := site.rest("POST", "/wp/v2/posts/"+id, map[string]any{"status": "publish"}); code != 200 {
+		t.Fatalf("publish again: %d %s", code, body)
+	}
+	waitUntil(t, 60*time.Second, "the audio back after a new publication", func() bool {
+		m, _ := manifestStatus(t, base, id)
+		return m.Status == "ready"
+	})
+	trashed := time.Now()
+	if code, body := site.rest("DELETE", "/wp/v2/posts/"+id, nil); code != 200 {
+		t.Fatalf("trash: %d %s", code, body)
+	}
+	withdrawn("trash", trashed)
+	deleted := time.Now()
+	if code, body := site.rest("DELETE", "/wp/v2/posts/"+id+"?force=true", nil); code != 200 {
+		t.Fatalf("delete: %d %s", code, body)
+	}
+	withdrawn("delete", deleted)
+
 	// A draft is not public: WordPress answers 401, ecouter says 404, not
 	// 502.
 	code, body = site.rest("POST", "/wp/v2/posts", map[string]any{"title": "Brouillon", "content": "<p>Pas encore.</p>", "status": "draft"})
@@ -556,6 +598,17 @@ func TestWordPressEndToEnd(t *testing.T) {
 
 	// A site with plain permalinks: no /wp-json/, the same API at
 	// ?rest_route=, listing included.
+	code, body = site.rest("POST", "/wp/v2/posts", map[string]any{"title": "Le marché rouvre samedi", "status": "publish",
+		"content": "<!-- wp:paragraph --><p>Les commerçants reviennent sur la place rénovée.</p><!-- /wp:paragraph -->"})
+	var second struct{ ID int }
+	if code != 201 || json.Unmarshal(body, &second) != nil {
+		t.Fatalf("second post: %d %s", code, body)
+	}
+	id2 := strconv.Itoa(second.ID)
+	waitUntil(t, 60*time.Second, "the second post's audio", func() bool {
+		m, _ := manifestStatus(t, base, id2)
+		return m.Status == "ready"
+	})
 	site.php(`update_option('permalink_structure', ''); flush_rewrite_rules();`)
 	if err := os.WriteFile(site.plainFlag(), nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -566,12 +619,12 @@ func TestWordPressEndToEnd(t *testing.T) {
 	plainAddr := host + ":" + freePort(t, host)
 	plainEnv := map[string]string{"ECOUTER_ARTICLES": "wordpress:" + site.url, "ECOUTER_STORE": store, "ECOUTER_API_KEY": testKey}
 	plain := ecouterServe(t, plainAddr, plainEnv)
-	if pm, code := manifestStatus(t, plain, id); code != 200 || pm.Status != "ready" || pm.Key != m.Key {
-		t.Errorf("plain permalinks: manifest %d %s", code, pm.Status)
+	if res, body := get(t, plain+"/v1/articles/"+id2+"/script"); res.StatusCode != 200 || !bytes.Contains(body, []byte("place rénovée")) {
+		t.Errorf("plain permalinks: script %d %s", res.StatusCode, body)
 	}
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"render", "-recent", "1"}, func(k string) string { return plainEnv[k] }, &out, &errOut); err != nil ||
-		!strings.HasPrefix(out.String(), id+": ") {
+		!strings.HasPrefix(out.String(), id2+": ") {
 		t.Errorf("render -recent 1 on plain permalinks: %v, %q %q", err, out.String(), errOut.String())
 	}
 	t.Logf("WordPress end-to-end test: %v", time.Since(start).Round(time.Millisecond))
