@@ -181,6 +181,9 @@ define('WP_SITEURL', '%s');
 define('WP_ENVIRONMENT_TYPE', 'local');
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
+// WordPress's own cron would run update checks beside the test (and rebuild
+// rewrite rules while the install sets them); the plugin does not need it.
+define('DISABLE_WP_CRON', true);
 define('WP_DEBUG', true);
 define('WP_DEBUG_DISPLAY', false);
 define('WP_DEBUG_LOG', '%s');
@@ -202,7 +205,8 @@ define('ECOUTER_API_KEY', '%s');
 		t.Fatal(err)
 	}
 	process(t, filepath.Join(dir, "php.log"), []string{"PHP_CLI_SERVER_WORKERS=4", "ECOUTER_WP_CONTENT=" + s.content, "ECOUTER_WP_PLAIN=" + s.plainFlag()},
-		"php", "-S", host+":"+port, "-t", wpRoot, router)
+		// No opcode cache: it would keep a config file the test rewrites.
+		"php", "-d", "opcache.enable=0", "-S", host+":"+port, "-t", wpRoot, router)
 	waitUntil(t, 10*time.Second, "PHP's server", func() bool {
 		c, err := net.Dial("tcp", host+":"+port)
 		if err == nil {
@@ -295,8 +299,9 @@ const wpInstall = `
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 wp_install('Le Quotidien de test', 'redaction', 'redaction@example.org', true, '', wp_generate_password(24));
-update_option('permalink_structure', '/%year%/%monthnum%/%postname%/');
-flush_rewrite_rules();
+// Through $wp_rewrite: it holds the structure the rules are built from.
+$wp_rewrite->set_permalink_structure('/%year%/%monthnum%/%postname%/');
+$wp_rewrite->flush_rules(false);
 switch_theme('twentytwentythree');
 wp_insert_post(array('post_title' => 'Le budget de la ville est voté', 'post_status' => 'publish', 'post_author' => 1,
 	'post_content' => '<!-- wp:paragraph --><p>Un article plus ancien, listé par le bloc des derniers articles.</p><!-- /wp:paragraph -->'));
@@ -522,6 +527,82 @@ func TestWordPressEndToEnd(t *testing.T) {
 
 	t.Run("browser", func(t *testing.T) { wordpressInBrowser(t, post.Link, m) })
 
+	// The settings page says where the key comes from, never what it is.
+	settings := site.php(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/template.php';
+wp_set_current_user(1);
+ecouter_settings_page();`)
+	if !strings.Contains(settings, "ECOUTER_API_KEY") || !strings.Contains(settings, "http://"+ecouterAddr) || strings.Contains(settings, testKey) {
+		t.Errorf("settings page:\n%s", settings)
+	}
+
+	withdrawn := func(what string, start time.Time) {
+		t.Helper()
+		waitUntil(t, 10*time.Second, "410 after "+what, func() bool {
+			_, code := manifestStatus(t, base, id)
+			return code == http.StatusGone
+		})
+		t.Logf("%s to 410: %.2f s", what, time.Since(start).Seconds())
+		for _, route := range []string{"/audio.mp3", "/transcript.vtt", "/download"} {
+			if res, body := get(t, base+"/v1/articles/"+id+route); res.StatusCode != http.StatusGone {
+				t.Errorf("%s: %s answers %d %s, want 410", what, route, res.StatusCode, body)
+			}
+		}
+		if _, feed := get(t, base+"/feed.xml"); bytes.Contains(feed, []byte("ecouter:"+id)) {
+			t.Errorf("%s: the article is still in the feed", what)
+		}
+	}
+	// The editor's "Pas d'audio pour cet article" switch, as its meta box
+	// form saves it: on withdraws the audio and the button, off renders
+	// it again.
+	switchAudio := func(off bool) {
+		set := ""
+		if off {
+			set = "$_POST['ecouter_disabled'] = '1';"
+		}
+		site.php(fmt.Sprintf(`wp_set_current_user(1);
+$_POST['ecouter_meta_nonce'] = wp_create_nonce('ecouter_meta');
+%s
+ecouter_save_meta_box(%s, get_post(%s));`, set, id, id))
+	}
+	switched := time.Now()
+	switchAudio(true)
+	withdrawn("the switch", switched)
+	if _, page := get(t, post.Link); bytes.Contains(page, []byte("data-ecouter-article")) {
+		t.Error("the button is still on the page of a post without audio")
+	}
+	switchAudio(false)
+	waitUntil(t, 60*time.Second, "the audio back after the switch", func() bool {
+		m, _ := manifestStatus(t, base, id)
+		return m.Status == "ready"
+	})
+
+	// An error from the service is kept and shown in the editor's box
+	// until a call succeeds: here a wrong key in wp-config.php.
+	conf := filepath.Join(wpConfigDir, "config-"+host+".php")
+	good, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(conf, bytes.Replace(good, []byte(testKey), []byte("une-mauvaise-cle"), 1), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, body = site.rest("POST", "/ecouter/v1/posts/"+id+"/render", nil)
+	if err := json.Unmarshal(body, &box); err != nil || code != 200 || !strings.Contains(box.Error, "HTTP 401") || strings.Contains(string(body), "une-mauvaise-cle") {
+		t.Errorf("Régénérer with a wrong key: %d %s", code, body)
+	}
+	if code, body = site.rest("GET", "/ecouter/v1/posts/"+id, nil); !strings.Contains(string(body), "HTTP 401") {
+		t.Errorf("the box lost the error: %d %s", code, body)
+	}
+	if err := os.WriteFile(conf, good, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	box.Error = ""
+	code, body = site.rest("POST", "/ecouter/v1/posts/"+id+"/render", nil)
+	if err := json.Unmarshal(body, &box); err != nil || code != 200 || box.Error != "" {
+		t.Errorf("Régénérer with the right key: %d %s", code, body)
+	}
+
 	// An update renders again, with no listener either.
 	updated := time.Now()
 	code, body = site.rest("POST", "/wp/v2/posts/"+id, map[string]any{
@@ -546,22 +627,6 @@ func TestWordPressEndToEnd(t *testing.T) {
 	// Back to draft, republished, trashed, deleted: the plugin withdraws
 	// the audio at once (410, out of the feed) and a new publication
 	// brings it back.
-	withdrawn := func(what string, start time.Time) {
-		t.Helper()
-		waitUntil(t, 10*time.Second, "410 after "+what, func() bool {
-			_, code := manifestStatus(t, base, id)
-			return code == http.StatusGone
-		})
-		t.Logf("%s to 410: %.2f s", what, time.Since(start).Seconds())
-		for _, route := range []string{"/audio.mp3", "/transcript.vtt", "/download"} {
-			if res, body := get(t, base+"/v1/articles/"+id+route); res.StatusCode != http.StatusGone {
-				t.Errorf("%s: %s answers %d %s, want 410", what, route, res.StatusCode, body)
-			}
-		}
-		if _, feed := get(t, base+"/feed.xml"); bytes.Contains(feed, []byte("ecouter:"+id)) {
-			t.Errorf("%s: the article is still in the feed", what)
-		}
-	}
 	unpublished := time.Now()
 	if code, body := site.rest("POST", "/wp/v2/posts/"+id, map[string]any{"status": "draft"}); code != 200 {
 		t.Fatalf("back to draft: %d %s", code, body)
@@ -609,7 +674,7 @@ func TestWordPressEndToEnd(t *testing.T) {
 		m, _ := manifestStatus(t, base, id2)
 		return m.Status == "ready"
 	})
-	site.php(`update_option('permalink_structure', ''); flush_rewrite_rules();`)
+	site.php(`$wp_rewrite->set_permalink_structure(''); $wp_rewrite->flush_rules(false);`)
 	if err := os.WriteFile(site.plainFlag(), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@
  * Text Domain:       ecouter
  *
  * The plugin talks to an ecouter service:
- *   POST   /v1/articles/{id}/render   on publish and update (from WP-Cron, so the editor never waits)
+ *   POST   /v1/articles/{id}/render   on publish and update (from a background request, so the editor never waits)
  *   DELETE /v1/articles/{id}          on unpublish, trash, delete and "Pas d'audio pour cet article"
  *   GET    /v1/articles/{id}          for the editor's status box
  * The API key is sent only in those server-side requests: it is never
