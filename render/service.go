@@ -176,7 +176,7 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 			return outcome{m: prev}, nil
 		}
 		// Unpublished, made private, deleted: its audio goes too.
-		if errors.Is(err, article.ErrNotFound) && prev != nil {
+		if errors.Is(err, article.ErrNotFound) && prev != nil && !s.cfg.KeepRetracted {
 			return outcome{}, s.retract(ctx, id, err)
 		}
 		return outcome{}, fmt.Errorf("fetch article %s: %w", id, err)

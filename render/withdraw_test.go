@@ -97,7 +97,25 @@ func TestRetractionFromSource(t *testing.T) {
 	if _, err := f.svc.Ensure(ctx, "a1", Options{}); err != nil {
 		t.Errorf("source down: %v, want the stored audio", err)
 	}
-	// An article never rendered is only not found.
+	// With KeepRetracted, a source refusing is only "not found": the
+	// audio stays in the store.
+	f.src.setFail(nil)
+	m, err = f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc.cfg.KeepRetracted = true
+	f.src.setFail(article.ErrNotPublic)
+	f.advance(6 * time.Minute)
+	if _, err := f.svc.Ensure(ctx, "a1", Options{}); errors.Is(err, ErrWithdrawn) || !errors.Is(err, article.ErrNotFound) {
+		t.Errorf("KeepRetracted, the source refusing: %v, want not found", err)
+	}
+	if _, err := f.store.Stat(ctx, m.Audio); err != nil {
+		t.Errorf("KeepRetracted: %s removed: %v", m.Audio, err)
+	}
+	f.svc.cfg.KeepRetracted = false
+	// An article never rendered, the source down: only unavailable.
+	f.src.setFail(article.ErrUnavailable)
 	if _, err := f.svc.Ensure(ctx, "nope", Options{}); errors.Is(err, ErrWithdrawn) || !errors.Is(err, article.ErrUnavailable) {
 		t.Errorf("unknown article while the source is down: %v", err)
 	}
