@@ -72,17 +72,7 @@ func pageLook(t *testing.T, ctx context.Context) pageState {
 
 func pageWait(t *testing.T, ctx context.Context, within time.Duration, what string, ok func(pageState) bool) pageState {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		s := pageLook(t, ctx)
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s; the page shows %+v", within, what, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return poll(t, ctx, pageStateJS, within, what, ok)
 }
 
 // box is a control's size on screen, in CSS pixels.
