@@ -155,20 +155,18 @@ func waitFor(t *testing.T, ctx context.Context, within time.Duration, what strin
 	return poll(t, ctx, snapshotJS, within, what, ok)
 }
 
-// poll evaluates js in the page until ok accepts its value.
+// poll evaluates js in the page until ok accepts its value. A page being
+// replaced (a form sent) cannot answer for a moment: it is asked again.
 func poll[T any](t *testing.T, ctx context.Context, js string, within time.Duration, what string, ok func(T) bool) T {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-		if err != nil {
-			t.Fatalf("read the page: %v", err)
-		}
-		if ok(v) {
+		if err == nil && ok(v) {
 			return v
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s; the page shows %+v", within, what, v)
+			t.Fatalf("waited %v for %s; the page shows %+v (%v)", within, what, v, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

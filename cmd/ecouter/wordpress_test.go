@@ -117,12 +117,13 @@ func waitUntil(t *testing.T, within time.Duration, what string, ok func() bool) 
 
 // wpSite is a WordPress site on its own loopback address.
 type wpSite struct {
-	t       *testing.T
-	host    string // 127.a.b.c: the site and ecouter share it (WP_HTTP_BLOCK_EXTERNAL lets only the site's host through)
-	url     string
-	dir     string
-	content string // WP_CONTENT_DIR
-	appPass string // application password of user 1
+	t         *testing.T
+	host      string // 127.a.b.c: the site and ecouter share it (WP_HTTP_BLOCK_EXTERNAL lets only the site's host through)
+	url       string
+	dir       string
+	content   string // WP_CONTENT_DIR
+	appPass   string // application password of user 1, "redaction"
+	adminPass string // its password, to log in
 }
 
 // startWordPress starts MariaDB and PHP, writes the site's config-HOST.php
@@ -156,7 +157,7 @@ func startWordPress(t *testing.T, host, serviceURL, apiKey string) *wpSite {
 
 	// wp-content of the test's own: the theme from Debian's package, the
 	// plugin from this repository.
-	for _, d := range []string{"plugins", "uploads"} {
+	for _, d := range []string{"plugins", "uploads", "mu-plugins"} {
 		if err := os.MkdirAll(filepath.Join(s.content, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -165,6 +166,11 @@ func startWordPress(t *testing.T, host, serviceURL, apiKey string) *wpSite {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(pluginDir(t), filepath.Join(s.content, "plugins", "ecouter")); err != nil {
+		t.Fatal(err)
+	}
+	// WordPress 6.1 still has the classic editor: ?classic=1 opens it.
+	classic := "<?php\nadd_filter('use_block_editor_for_post', function ($use) { return isset($_GET['classic']) ? false : $use; });\n"
+	if err := os.WriteFile(filepath.Join(s.content, "mu-plugins", "classic-editor.php"), []byte(classic), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -216,15 +222,24 @@ define('ECOUTER_API_KEY', '%s');
 	})
 
 	var installed struct{ Password string }
-	if err := json.Unmarshal([]byte(s.php(wpInstall, "ECOUTER_WP_INSTALLING=1")), &installed); err != nil || installed.Password == "" {
+	s.adminPass = fmt.Sprintf("mot-de-passe-%d", rand.Int64())
+	if err := json.Unmarshal([]byte(s.php(wpInstall, "ECOUTER_WP_INSTALLING=1", "ECOUTER_WP_ADMIN_PASS="+s.adminPass)), &installed); err != nil || installed.Password == "" {
 		t.Fatalf("install WordPress: %v", err)
 	}
 	s.appPass = installed.Password
 	t.Cleanup(func() {
 		if t.Failed() {
+			// Errors, and the requests other than those of the player.
 			for _, f := range []string{"debug.log", "php.log"} {
 				b, _ := os.ReadFile(filepath.Join(dir, f))
-				t.Logf("%s:\n%s", f, tail(b, 3000))
+				var keep []string
+				for _, line := range strings.Split(string(b), "\n") {
+					if strings.Contains(line, "PHP Fatal") || strings.Contains(line, "PHP Warning") && !strings.Contains(line, "WordPress.org") ||
+						strings.Contains(line, "]: ") && !strings.Contains(line, "/wp-includes/") && !strings.Contains(line, "/wp-content/") {
+						keep = append(keep, line)
+					}
+				}
+				t.Logf("%s:\n%s", f, tail([]byte(strings.Join(keep, "\n")), 4000))
 			}
 		}
 	})
@@ -298,7 +313,7 @@ require '/usr/share/wordpress/wp-load.php';
 const wpInstall = `
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
-wp_install('Le Quotidien de test', 'redaction', 'redaction@example.org', true, '', wp_generate_password(24));
+wp_install('Le Quotidien de test', 'redaction', 'redaction@example.org', true, '', getenv('ECOUTER_WP_ADMIN_PASS'));
 // Through $wp_rewrite: it holds the structure the rules are built from.
 $wp_rewrite->set_permalink_structure('/%year%/%monthnum%/%postname%/');
 $wp_rewrite->flush_rules(false);
@@ -326,7 +341,8 @@ if (strpos($path, '/wp-content/') === 0) {
 		return true;
 	}
 }
-if ($path !== '/' && is_file($_SERVER['DOCUMENT_ROOT'] . $path)) {
+// Files, and folders with an index.php (/wp-admin/), as PHP's server has them.
+if ($path !== '/' && (is_file($_SERVER['DOCUMENT_ROOT'] . $path) || is_file($_SERVER['DOCUMENT_ROOT'] . rtrim($path, '/') . '/index.php'))) {
 	return false;
 }
 // Plain permalinks: no rewriting, as a server without WordPress's rewrite
@@ -526,6 +542,7 @@ func TestWordPressEndToEnd(t *testing.T) {
 	}
 
 	t.Run("browser", func(t *testing.T) { wordpressInBrowser(t, post.Link, m) })
+	t.Run("editor", func(t *testing.T) { wordpressEditor(t, site, base, id) })
 
 	// The settings page says where the key comes from, never what it is.
 	settings := site.php(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
@@ -735,4 +752,51 @@ func wordpressInBrowser(t *testing.T, link string, m manifestJSON) {
 	if got, want := letters(inText), letters(m.Cues[s.Current[0]].Text); got == "" || got != want {
 		t.Errorf("highlighted in the post's text: %q, the sentence read is %q", inText, m.Cues[s.Current[0]].Text)
 	}
+}
+
+// wordpressEditor logs in as the site's editor and opens the post in the
+// block editor and in the classic one: the "Écouter" box shows the
+// audio's status from the manifest, and its "Pas d'audio pour cet article"
+// switch, saved with the post, withdraws the audio.
+func wordpressEditor(t *testing.T, site *wpSite, base, id string) {
+	ctx := browser(t, 90*time.Second)
+	act(t, ctx, "log in", chromedp.Navigate(site.url+"/wp-login.php"),
+		chromedp.SetValue(chromedp.CSS("#user_login"), "redaction"),
+		chromedp.SetValue(chromedp.CSS("#user_pass"), site.adminPass),
+		chromedp.Click(chromedp.CSS("#wp-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#wpadminbar")))
+	status := `(document.querySelector("#ecouter-box .ecouter-box-status") || {}).dataset?.status || ""`
+	for _, editor := range []string{"block", "classic"} {
+		u := site.url + "/wp-admin/post.php?action=edit&post=" + id
+		if editor == "classic" {
+			u += "&classic=1"
+		}
+		act(t, ctx, "open the "+editor+" editor", chromedp.Navigate(u))
+		poll(t, ctx, status, 30*time.Second, "the box's status in the "+editor+" editor", func(s string) bool { return s == "ready" })
+	}
+	// In the classic editor: the switch, saved with the post. The form is
+	// sent as "Update" sends it, from the page (a click would also have the
+	// editor ask before leaving a page it thinks changed, a dialog nobody
+	// answers here); then the editor is opened again.
+	u := site.url + "/wp-admin/post.php?action=edit&classic=1&post=" + id
+	save := func(what string, want string) {
+		t.Helper()
+		code, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+			document.querySelector('#ecouter-box input[name="ecouter_disabled"]').click();
+			const form = document.querySelector("form#post"), data = new FormData(form);
+			data.set("save", "Update");
+			// form.action would be its input named "action".
+			return fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin"}).then(r => r.status);
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil || code != 200 {
+			t.Fatalf("%s: %d %v", what, code, err)
+		}
+		act(t, ctx, "open the classic editor again", chromedp.Navigate(u))
+		poll(t, ctx, status, 60*time.Second, "the box to say "+want, func(s string) bool { return s == want })
+	}
+	save("switch the audio off and update", "withdrawn")
+	if _, code := manifestStatus(t, base, id); code != http.StatusGone {
+		t.Errorf("after the switch in the classic editor: manifest %d, want 410", code)
+	}
+	save("switch the audio on and update", "ready")
 }
