@@ -544,6 +544,15 @@ func TestWordPressEndToEnd(t *testing.T) {
 	t.Run("browser", func(t *testing.T) { wordpressInBrowser(t, post.Link, m) })
 	t.Run("editor", func(t *testing.T) { wordpressEditor(t, site, base, id) })
 
+	// Placed by hand: the [ecouter] shortcode and the "Écouter" block draw
+	// the same button.
+	for _, markup := range []string{`[ecouter id="` + id + `"]`, `<!-- wp:ecouter/player /-->`} {
+		out := site.php(fmt.Sprintf(`$GLOBALS['post'] = get_post(%s); setup_postdata($GLOBALS['post']); echo do_blocks(do_shortcode(%q));`, id, markup))
+		if !strings.Contains(out, `data-ecouter-article="`+id+`"`) || !strings.Contains(out, `data-ecouter-text-selector=`) {
+			t.Errorf("%s draws %q", markup, out)
+		}
+	}
+
 	// The settings page says where the key comes from, never what it is.
 	settings := site.php(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/template.php';
