@@ -5,7 +5,10 @@ GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 
 # Debian packages the service needs to run, and the ones its tests add.
 RUN_PKGS  := espeak-ng libmp3lame-dev
-TEST_PKGS := $(RUN_PKGS) lame ffmpeg chromium
+# WordPress's end-to-end test runs Debian's WordPress on MariaDB with PHP's
+# built-in server (apache2 and its PHP module come with the wordpress package).
+WP_PKGS   := wordpress wordpress-theme-twentytwentythree mariadb-server php-mysql php-cli apache2 libapache2-mod-php
+TEST_PKGS := $(RUN_PKGS) lame ffmpeg chromium $(WP_PKGS)
 
 # apt-get when root, sudo otherwise; only what is missing is installed.
 define apt_install

@@ -86,6 +86,7 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	// request, recovered panics included.
 	e.Use(s.logRequests())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(cacheTags)
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

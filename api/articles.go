@@ -49,6 +49,9 @@ func (s *Server) manifest(c echo.Context) error {
 	if err == nil {
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
+	if errors.Is(err, render.ErrWithdrawn) {
+		return c.JSON(http.StatusGone, map[string]string{"id": id, "status": "withdrawn", "code": "withdrawn", "error": "the article was withdrawn"})
+	}
 	if !errors.Is(err, render.ErrNotRendered) {
 		return err
 	}

@@ -30,7 +30,7 @@ func (s *Server) downloads(c echo.Context) error {
 	var ms []*render.Manifest
 	for _, id := range ids {
 		m, err := s.renders.Manifest(ctx, id)
-		if errors.Is(err, render.ErrNotRendered) {
+		if errors.Is(err, render.ErrNotRendered) || errors.Is(err, render.ErrWithdrawn) {
 			continue
 		}
 		if err != nil {

@@ -67,6 +67,8 @@ func problemOf(err error) problem {
 		return problem{status: he.Code, code: codeOf(he.Code), msg: msg}
 	case errors.Is(err, article.ErrInvalidID):
 		return problem{http.StatusBadRequest, "invalid_id", "invalid article id: use 1 to 100 letters, digits, '-' or '_'", 0}
+	case errors.Is(err, render.ErrWithdrawn):
+		return problem{http.StatusGone, "withdrawn", "the article was withdrawn", 0}
 	case errors.Is(err, article.ErrNotFound):
 		return problem{http.StatusNotFound, "not_found", "article not found", 0}
 	case errors.Is(err, render.ErrNotRendered):

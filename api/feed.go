@@ -76,6 +76,7 @@ func (s *Server) feedRoutes(e *echo.Echo) {
 	e.HEAD("/v1/articles/:id/download", s.download)
 	e.GET("/v1/downloads", s.downloads)
 	e.POST("/v1/render", f.renderBatch, s.requireKey, middleware.BodyLimit("64K"))
+	e.DELETE("/v1/articles/:id", f.withdraw, s.requireKey)
 }
 
 // feed serves /feed.xml: the latest rendered articles, or those of

@@ -226,7 +226,7 @@ func TestEveryErrorIsJSON(t *testing.T) {
 	}{
 		{"GET", "/nowhere", 404},
 		{"GET", "/v1/articles/a/nothing", 404},
-		{"DELETE", "/v1/articles/a", 405},
+		{"PATCH", "/v1/articles/a", 405}, // DELETE is the withdrawal
 		{"POST", "/healthz", 405},
 		{"GET", "/v1/articles/a%2Fb", 400},
 		{"GET", "/v1/articles/" + strings.Repeat("a", 101), 400},

@@ -78,7 +78,7 @@ func TestPlayerScriptIsCacheable(t *testing.T) {
 		res.Header.Get("Cache-Control") != "public, max-age=3600" || !strings.HasPrefix(etag, `"`) {
 		t.Fatalf("player.js: %d %v", res.StatusCode, res.Header)
 	}
-	if !strings.Contains(body, "data-ecouter-article") || len(body) > 14<<10 {
+	if !strings.Contains(body, "data-ecouter-article") || len(body) > 20<<10 {
 		t.Fatalf("player.js: %d bytes, not the player", len(body))
 	}
 	res, body = call(t, http.MethodGet, srv.URL+"/player.js", "If-None-Match", etag)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"ecouter/render"
 	"ecouter/store"
@@ -45,6 +46,7 @@ func TestRequestLogBytes(t *testing.T) {
 	srv := httptest.NewServer(New(svc, Config{APIKey: "k"}, log, nil))
 	t.Cleanup(srv.Close)
 	req(t, "GET", srv.URL+"/v1/articles/a/download", "") // rendered and stored
+	seen := map[string]int{"/v1/articles/a/download": 1} // log lines already expected per path
 	for _, c := range []struct {
 		path string
 		hdr  []string
@@ -57,7 +59,15 @@ func TestRequestLogBytes(t *testing.T) {
 	} {
 		res, body := req(t, "GET", srv.URL+c.path, "", c.hdr...)
 		uri := regexp.QuoteMeta(c.path)
-		m := regexp.MustCompile(`uri=`+uri+` status=`+strconv.Itoa(res.StatusCode)+` bytes=(\d+)`).FindAllStringSubmatch(logs.String(), -1)
+		line := regexp.MustCompile(`uri=` + uri + ` status=` + strconv.Itoa(res.StatusCode) + ` bytes=(\d+)`)
+		// The line is written once the handler returns, which may be just
+		// after the client has read the whole answer.
+		m := line.FindAllStringSubmatch(logs.String(), -1)
+		for deadline := time.Now().Add(5 * time.Second); len(m) < 1+seen[c.path] && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+			m = line.FindAllStringSubmatch(logs.String(), -1)
+		}
+		seen[c.path]++
 		if len(m) == 0 {
 			t.Fatalf("no request line for %s %d in\n%s", c.path, res.StatusCode, logs.String())
 		}

@@ -6,6 +6,7 @@ package article
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -32,6 +33,10 @@ type Source interface {
 var (
 	// ErrNotFound: the source has no article with that ID.
 	ErrNotFound = errors.New("article not found")
+	// ErrNotPublic: the source has the article but does not show it to
+	// the public (HTTP 401 or 403: a draft, a private or trashed post). It
+	// is also ErrNotFound: to a listener the article does not exist.
+	ErrNotPublic = fmt.Errorf("%w: not public", ErrNotFound)
 	// ErrUnavailable: the source could not be reached or answered badly.
 	ErrUnavailable = errors.New("article source unavailable")
 	// ErrTimeout: the source did not answer in time. It comes with

@@ -45,6 +45,9 @@ type extractor struct {
 	blocks   []Block
 	kind     string // kind of the block in buf, set by its first write
 	buf      strings.Builder
+	// introSkipped: a heading was dropped for its prefix, and the next
+	// paragraph or list, the one it introduces, goes with it.
+	introSkipped bool
 }
 
 // walk reads n. kind is the role of loose text at this depth: a paragraph,
@@ -74,7 +77,9 @@ func (e *extractor) walk(n *html.Node, kind string) {
 		e.walkChildren(n, kind)
 		e.write("\u00a0»", kind)
 	case isHeading(tag):
-		e.block(n, KindHeading)
+		e.flush()
+		e.walkChildren(n, KindHeading)
+		e.introSkipped = e.flush()
 	case tag == "li":
 		e.block(n, KindListItem)
 	case tag == "blockquote":
@@ -98,9 +103,30 @@ func (e *extractor) block(n *html.Node, kind string) {
 
 func (e *extractor) walkChildren(n *html.Node, kind string) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if e.introSkipped && e.introduced(c) {
+			continue
+		}
 		e.walk(c, kind)
 	}
 }
+
+// introduced reports whether n is what a dropped "À lire aussi" heading
+// introduced, and ends the search at the first element or text after it.
+func (e *extractor) introduced(n *html.Node) bool {
+	switch {
+	case n.Type == html.TextNode && strings.TrimFunc(n.Data, isHTMLSpace) == "":
+		return false // the whitespace between the heading and its list
+	case n.Type == html.ElementNode:
+		e.introSkipped = false
+		return introElements[n.Data]
+	case n.Type == html.TextNode:
+		e.introSkipped = false
+	}
+	return false
+}
+
+// introElements are what a related-articles heading introduces.
+var introElements = map[string]bool{"p": true, "ul": true, "ol": true, "dl": true}
 
 func (e *extractor) write(s, kind string) {
 	if e.buf.Len() == 0 {
@@ -109,14 +135,19 @@ func (e *extractor) write(s, kind string) {
 	e.buf.WriteString(s)
 }
 
-// flush ends the block in buf, keeping it if it has something to say.
-func (e *extractor) flush() {
+// flush ends the block in buf, keeping it if it has something to say. It
+// reports whether the block was dropped for its prefix.
+func (e *extractor) flush() (skipped bool) {
 	text := cleanText(e.buf.String())
 	e.buf.Reset()
-	if text == "" || hasSkipPrefix(text, e.prefixes) {
-		return
+	if text == "" {
+		return false
+	}
+	if hasSkipPrefix(text, e.prefixes) {
+		return true
 	}
 	e.blocks = append(e.blocks, Block{Kind: e.kind, Text: text})
+	return false
 }
 
 func isHeading(tag string) bool {

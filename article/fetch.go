@@ -22,7 +22,8 @@ const (
 // client has no timeout, and a hung CMS must not hang a render.
 func newClient() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
 
-// fetchJSON GETs rawURL and returns its body. 404 and 410 are ErrNotFound;
+// fetchJSON GETs rawURL and returns its body. 404 and 410 are ErrNotFound,
+// 401 and 403 ErrNotPublic (a CMS's answer for an unpublished article);
 // everything else that goes wrong is ErrUnavailable. Errors name the URL
 // without credentials or query, which may hold an API key.
 func fetchJSON(ctx context.Context, client *http.Client, rawURL string) ([]byte, error) {
@@ -49,6 +50,8 @@ func fetchJSON(ctx context.Context, client *http.Client, rawURL string) ([]byte,
 	switch code := resp.StatusCode; {
 	case code == http.StatusNotFound || code == http.StatusGone:
 		return nil, fmt.Errorf("%w: %s: status %d", ErrNotFound, where, code)
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return nil, fmt.Errorf("%w: %s: status %d", ErrNotPublic, where, code)
 	case code < 200 || code > 299:
 		return nil, fmt.Errorf("%w: %s: status %d", ErrUnavailable, where, code)
 	}

@@ -37,7 +37,12 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 		}
 		return NewDir(os.DirFS(arg)), nil
 	case "wordpress":
-		if err := checkURL(arg, false); err != nil {
+		// A plain-permalink site's API may be given as BASE/?rest_route=.
+		base, query, _ := strings.Cut(arg, "?")
+		if !isRestRouteQuery(query) {
+			base = arg
+		}
+		if err := checkURL(base, false); err != nil {
 			return nil, fmt.Errorf("article source wordpress: base URL %w", err)
 		}
 		u, _ := url.Parse(arg) // checked above

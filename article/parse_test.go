@@ -20,6 +20,8 @@ func TestParse(t *testing.T) {
 		{"dir:" + dir, "*article.Dir"},
 		{"wordpress:https://www.exemple-actu.fr", "*article.WordPress"},
 		{"wordpress:http://user:pw@localhost:8080/blog/", "*article.WordPress"},
+		{"wordpress:https://www.exemple-actu.fr/?rest_route=", "*article.WordPress"},
+		{"wordpress:https://www.exemple-actu.fr/blog/?rest_route=/", "*article.WordPress"},
 		{"http:https://api.exemple.fr/articles/{id}?key=k", "*article.HTTP"},
 		{"http:http://localhost:9000/{id}.json", "*article.HTTP"},
 	}
@@ -66,6 +68,7 @@ func TestParseErrors(t *testing.T) {
 		{"wordpress:www.exemple-actu.fr", "want an http:// or https:// URL"},
 		{"wordpress:ftp://exemple.fr", "want an http:// or https:// URL"},
 		{"wordpress:https://exemple.fr/?p=1", "must not have a query"},
+		{"wordpress:https://exemple.fr/?rest_route=/wp/v2/posts", "must not have a query"},
 		{"wordpress:https:///wp", "no host"},
 		{"http:https://api.exemple.fr/articles", "lacks {id}"},
 		{"http:file:///tmp/{id}", "want an http:// or https:// URL"},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -59,18 +60,35 @@ func TestDirRecent(t *testing.T) {
 	}
 }
 
+// TestWordPressRecent lists posts from a site with pretty permalinks
+// (/wp-json/) and from one with plain permalinks (?rest_route= only).
 func TestWordPressRecent(t *testing.T) {
+	for _, plain := range []bool{false, true} {
+		t.Run(map[bool]string{false: "wp-json", true: "rest_route"}[plain], func(t *testing.T) {
+			testWordPressRecent(t, plain)
+		})
+	}
+}
+
+func testWordPressRecent(t *testing.T, plain bool) {
 	var pages []string
 	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		switch r.URL.Path {
-		case "/wp-json/wp/v2/categories":
+		route, ok := wpRoute(r, plain)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		switch route {
+		case "/":
+			fmt.Fprint(w, `{"name":"Exemple"}`)
+		case "/wp/v2/categories":
 			if q.Get("slug") == "tech" {
 				fmt.Fprint(w, `[{"id":7}]`)
 				return
 			}
 			fmt.Fprint(w, `[]`)
-		case "/wp-json/wp/v2/posts":
+		case "/wp/v2/posts":
 			pages = append(pages, r.URL.RawQuery)
 			if q.Get("_fields") != "id,date_gmt" {
 				http.Error(w, "want _fields", 400)
@@ -117,6 +135,21 @@ func TestWordPressRecent(t *testing.T) {
 	if _, err := wp.Recent(ctx, 10, "inconnue"); !errors.Is(err, ErrNoCategory) {
 		t.Fatalf("unknown category: %v, want ErrNoCategory", err)
 	}
+}
+
+// wpRoute is the REST route a request to a test WordPress asks for: from
+// its path under /wp-json, or with plain permalinks only from ?rest_route=
+// on the site's root (/wp-json/ is then WordPress's HTML "not found").
+func wpRoute(r *http.Request, plain bool) (string, bool) {
+	if plain {
+		route := r.URL.Query().Get("rest_route")
+		return route, r.URL.Path == "/" && route != ""
+	}
+	route, ok := strings.CutPrefix(r.URL.Path, "/wp-json")
+	if route == "" {
+		route = "/"
+	}
+	return route, ok
 }
 
 func TestHTTPRecentUnsupported(t *testing.T) {

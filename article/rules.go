@@ -18,7 +18,8 @@ type Rules struct {
 	SkipIDPrefixes []string
 	// SkipPrefixes drop a block whose text starts with one of them, as a
 	// whole word ("Lire aussi" drops "Lire aussi : ..." but not
-	// "Lire aussitôt ...").
+	// "Lire aussitôt ..."). A heading dropped so takes the paragraph or
+	// list it introduces with it: the links under "À lire aussi".
 	SkipPrefixes []string
 }
 
@@ -46,11 +47,17 @@ func DefaultRules() Rules {
 			"publicite", "sponsored",
 			// newsletter boxes
 			"newsletter", "newsletter-box", "newsletter-signup",
+			// WordPress's dynamic blocks: lists of other posts, comments
+			// or pages, drawn anew on every page view
+			"wp-block-latest-posts", "wp-block-latest-comments", "wp-block-rss",
+			"wp-block-archives", "wp-block-categories", "wp-block-page-list",
+			"wp-block-query",
 		},
 		SkipIDPrefixes: []string{"div-gpt"},
 		SkipPrefixes: []string{
 			"Lire aussi", "À lire aussi", "A lire aussi", "Voir aussi",
 			"Lire également", "À lire également", "A lire également",
+			"Sur le même sujet",
 		},
 	}
 }

@@ -11,7 +11,7 @@ import (
 // wpPerPage is the most posts WordPress returns in one page.
 const wpPerPage = 100
 
-// Recent lists the site's latest posts (GET /wp-json/wp/v2/posts, newest
+// Recent lists the site's latest posts (GET /wp/v2/posts, newest
 // first, only their IDs), page by page. A category is a slug, resolved to
 // WordPress's numeric ID first; an unknown one is ErrNoCategory.
 func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]string, error) {
@@ -27,8 +27,11 @@ func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]strin
 	// One page size throughout: WordPress pages by offset (page-1)*per_page.
 	per := min(n, wpPerPage)
 	for page := 1; len(ids) < n; page++ {
-		u := fmt.Sprintf("%s/wp-json/wp/v2/posts?per_page=%d&page=%d&orderby=date&order=desc&_fields=id,date_gmt%s",
-			w.base, per, page, filter)
+		u, err := w.endpoint(ctx, "/wp/v2/posts", fmt.Sprintf("per_page=%d&page=%d&orderby=date&order=desc&_fields=id,date_gmt%s",
+			per, page, filter))
+		if err != nil {
+			return nil, fmt.Errorf("wordpress recent posts: %w", err)
+		}
 		data, err := fetchJSON(ctx, w.client, u)
 		if err != nil {
 			return nil, fmt.Errorf("wordpress recent posts: %w", err)
@@ -50,7 +53,10 @@ func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]strin
 }
 
 func (w *WordPress) categoryID(ctx context.Context, category string) (int, error) {
-	u := w.base + "/wp-json/wp/v2/categories?_fields=id&slug=" + url.QueryEscape(Slug(category))
+	u, err := w.endpoint(ctx, "/wp/v2/categories", "_fields=id&slug="+url.QueryEscape(Slug(category)))
+	if err != nil {
+		return 0, fmt.Errorf("wordpress category %q: %w", category, err)
+	}
 	data, err := fetchJSON(ctx, w.client, u)
 	if err != nil {
 		return 0, fmt.Errorf("wordpress category %q: %w", category, err)

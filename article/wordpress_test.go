@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -16,6 +18,8 @@ func TestWordPress(t *testing.T) {
 	}
 	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case r.URL.Path == "/blog/wp-json/":
+			w.Write([]byte(`{"name":"Exemple"}`))
 		case r.URL.Path != "/blog/wp-json/wp/v2/posts/4812":
 			http.NotFound(w, r)
 		case !r.URL.Query().Has("_embed"):
@@ -89,5 +93,118 @@ func TestWordPressInvalidIDMakesNoRequest(t *testing.T) {
 	}
 	if got := n.Load(); got != 0 {
 		t.Errorf("server saw %d requests, want 0", got)
+	}
+}
+
+// plainSite is a WordPress with plain permalinks: /wp-json/ is its HTML
+// "not found" page, the API answers at /?rest_route=. Post 4812 is
+// published, 4813 a draft (WordPress answers 401), 4814 private to another
+// role (403); any other post does not exist.
+func plainSite(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	return plainSiteHome(t, false)
+}
+
+// plainSiteHome is plainSite, with every path that is not the API
+// answered by the home page (200) if home, as on a server that sends
+// every path to WordPress.
+func plainSiteHome(t *testing.T, home bool) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	fixture, err := os.ReadFile("testdata/wordpress/post.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, func(w http.ResponseWriter, r *http.Request) {
+		route, ok := wpRoute(r, true)
+		switch {
+		case !ok && home:
+			w.Write([]byte(`<!DOCTYPE html><title>Le Quotidien</title>`))
+		case !ok:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`<!DOCTYPE html><title>Page non trouvée</title>`))
+		case route == "/":
+			w.Write([]byte(`{"name":"Exemple"}`))
+		case route == "/wp/v2/posts/4812" && r.URL.Query().Has("_embed"):
+			w.Write(fixture)
+		case route == "/wp/v2/posts/4813":
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"code":"rest_forbidden","message":"Désolé, vous n’avez pas l’autorisation de faire cela.","data":{"status":401}}`))
+		case route == "/wp/v2/posts/4814":
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"code":"rest_forbidden","data":{"status":403}}`))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"code":"rest_post_invalid_id","data":{"status":404}}`))
+		}
+	})
+}
+
+func TestWordPressPlainPermalinks(t *testing.T) {
+	for _, base := range []string{"", "/?rest_route=", "/?rest_route=/", "home"} {
+		t.Run("base"+base, func(t *testing.T) {
+			srv, n := plainSiteHome(t, base == "home")
+			base = strings.TrimPrefix(base, "home")
+			wp := NewWordPress(srv.URL+base, srv.Client())
+			a, err := wp.Article(context.Background(), "4812")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWordPressFixture(t, a)
+			// Found once: the probe of /wp-json/ is not repeated.
+			probes := n.Load()
+			if _, err := wp.Article(context.Background(), "4812"); err != nil {
+				t.Fatal(err)
+			}
+			if got := n.Load() - probes; got != 1 {
+				t.Errorf("second article took %d requests, want 1", got)
+			}
+			if base != "" && probes != 1 {
+				t.Errorf("with a ?rest_route= base the first article took %d requests, want 1 (no probe)", probes)
+			}
+			if _, err := wp.Article(context.Background(), "99"); !errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotPublic) {
+				t.Errorf("missing post: got %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
+
+// A draft, trashed or private post is not public: WordPress answers 401 (or
+// 403), which is "not found" to a listener, never "source unavailable".
+func TestWordPressNotPublic(t *testing.T) {
+	srv, _ := plainSite(t)
+	wp := NewWordPress(srv.URL, srv.Client())
+	for _, id := range []string{"4813", "4814"} {
+		_, err := wp.Article(context.Background(), id)
+		if !errors.Is(err, ErrNotPublic) || !errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnavailable) {
+			t.Errorf("post %s: got %v, want ErrNotPublic (and so ErrNotFound)", id, err)
+		}
+	}
+}
+
+// A site that closes its /wp-json/ index to visitors keeps /wp-json/ for
+// posts; one that cannot be reached is asked again next time.
+func TestWordPressProbe(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case down.Load():
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		case r.URL.Path == "/wp-json/":
+			http.Error(w, `{"code":"rest_cannot_access"}`, http.StatusUnauthorized)
+		case r.URL.Path == "/wp-json/wp/v2/posts/7":
+			w.Write([]byte(`{"title":{"rendered":"Sept"}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	wp := NewWordPress(srv.URL, srv.Client())
+	if _, err := wp.Article(context.Background(), "7"); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("site down: got %v, want ErrUnavailable", err)
+	}
+	down.Store(false)
+	a, err := wp.Article(context.Background(), "7")
+	if err != nil || a.Title != "Sept" {
+		t.Fatalf("after the site is back: %v %v", a, err)
 	}
 }

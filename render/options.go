@@ -31,6 +31,9 @@ type Config struct {
 	KeepPrevious time.Duration
 	// SentenceCacheMax caps the sentence cache in bytes (0: no cap).
 	SentenceCacheMax int64
+	// KeepRetracted keeps the stored audio of an article the source no
+	// longer shows (401, 403, 404, 410) instead of withdrawing it.
+	KeepRetracted bool
 }
 
 // Defaults of the settings the render package owns.

@@ -150,6 +150,11 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 			return outcome{m: m}, nil
 		}
 	}
+	// Withdrawn audio stays down for listeners; a forced render (the CMS
+	// republishing) asks the source again.
+	if err := s.refuseWithdrawn(ctx, id); err != nil && !(opt.Force && errors.Is(err, ErrWithdrawn)) {
+		return outcome{}, err
+	}
 	flight := id
 	if opt.Force || opt.Wait {
 		flight = fmt.Sprintf("%s\x00%t%t", id, opt.Force, opt.Wait)
@@ -178,7 +183,7 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, error) {
 	t := time.Now()
 	a, err := s.source.Article(ctx, id)
-	prev, perr := s.Manifest(ctx, id)
+	prev, perr := s.rec.manifest(ctx, id)
 	if perr != nil && !errors.Is(perr, ErrNotRendered) {
 		return outcome{}, perr
 	}
@@ -191,9 +196,19 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 			s.log.Warn("article source unavailable, serving stored audio", "article_id", id, "err", err)
 			return outcome{m: prev}, nil
 		}
+		// Unpublished, made private, deleted: its audio goes too.
+		if errors.Is(err, article.ErrNotFound) && prev != nil && !s.cfg.KeepRetracted {
+			return outcome{}, s.retract(ctx, id, err)
+		}
 		return outcome{}, fmt.Errorf("fetch article %s: %w", id, err)
 	}
 	fetch := since(t)
+	if opt.Force {
+		// The source shows it again: a withdrawal ends here.
+		if err := s.rec.st.Delete(ctx, withdrawalKey(id)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return outcome{}, fmt.Errorf("end withdrawal of %s: %w", id, err)
+		}
+	}
 	p := s.pl.prepare(a)
 	if prev != nil && prev.Key == p.key {
 		s.remember(id, prev)
@@ -243,6 +258,13 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 			s.metrics.renders.WithLabelValues("error").Inc()
 			return nil, err
 		}
+		if w, _ := s.rec.withdrawal(ctx, id); w != nil {
+			// Withdrawn while it rendered: the new audio goes too.
+			if err := s.rec.removeRender(ctx, id); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("render %s: %w", id, ErrWithdrawn)
+		}
 		m.Timings.Fetch = fetch
 		s.metrics.renders.WithLabelValues("ok").Inc()
 		s.metrics.seconds.Observe(m.RenderSeconds)
@@ -255,8 +277,15 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 
 // Manifest returns the stored manifest of the article's current render, or
 // ErrNotRendered. It does not contact the source.
+// A withdrawn article is ErrWithdrawn.
 func (s *Service) Manifest(ctx context.Context, id string) (*Manifest, error) {
-	return s.rec.manifest(ctx, id)
+	m, err := s.rec.manifest(ctx, id)
+	if errors.Is(err, ErrNotRendered) {
+		if werr := s.refuseWithdrawn(ctx, id); werr != nil {
+			return nil, werr
+		}
+	}
+	return m, err
 }
 
 // List returns the manifests of every rendered article, newest render
@@ -276,6 +305,12 @@ func (s *Service) Article(ctx context.Context, id string) (*article.Article, err
 
 // Script fetches the article and returns its narration script.
 func (s *Service) Script(ctx context.Context, id string) (script.Script, error) {
+	if err := article.ValidID(id); err != nil {
+		return script.Script{}, err
+	}
+	if err := s.refuseWithdrawn(ctx, id); err != nil {
+		return script.Script{}, err
+	}
 	a, err := s.Article(ctx, id)
 	if err != nil {
 		return script.Script{}, err

@@ -152,14 +152,21 @@ func look(t *testing.T, ctx context.Context) snapshot {
 // waitFor polls the page until ok accepts what the player shows.
 func waitFor(t *testing.T, ctx context.Context, within time.Duration, what string, ok func(snapshot) bool) snapshot {
 	t.Helper()
+	return poll(t, ctx, snapshotJS, within, what, ok)
+}
+
+// poll evaluates js in the page until ok accepts its value. A page being
+// replaced (a form sent) cannot answer for a moment: it is asked again.
+func poll[T any](t *testing.T, ctx context.Context, js string, within time.Duration, what string, ok func(T) bool) T {
+	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		s := look(t, ctx)
-		if ok(s) {
-			return s
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+		if err == nil && ok(v) {
+			return v
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s; the player shows %+v", within, what, s)
+			t.Fatalf("waited %v for %s; the page shows %+v (%v)", within, what, v, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -53,6 +53,7 @@ type Config struct {
 	MaxChars       int // spoken characters of the longest article rendered
 
 	KeepPrevious     time.Duration // superseded MP3s kept this long after their replacement
+	KeepRetracted    bool          // audio of articles the source stops showing is kept, not withdrawn
 	SentenceCacheMax int64         // bytes; 0: no cap
 	GCInterval       time.Duration // how often the store is collected
 
@@ -297,6 +298,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxChars:   l.int("ECOUTER_MAX_CHARS", render.DefaultMaxChars, 1, 100_000_000),
 
 		KeepPrevious:     l.duration("ECOUTER_KEEP_PREVIOUS", render.DefaultKeepPrevious, 0, 30*24*time.Hour),
+		KeepRetracted:    l.bool("ECOUTER_KEEP_RETRACTED"),
 		SentenceCacheMax: l.size("ECOUTER_SENTENCE_CACHE_MAX", render.DefaultSentenceCacheMax),
 		GCInterval:       l.duration("ECOUTER_GC_INTERVAL", render.DefaultGCInterval, time.Second, 30*24*time.Hour),
 		AllowedOrigins:   l.list("ECOUTER_ALLOWED_ORIGINS"),
@@ -399,7 +401,7 @@ func (c Config) LogValue() slog.Value {
 			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
 		slog.Int("workers", rc.Parallel), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
 		slog.Duration("keep_previous", c.KeepPrevious), slog.Int64("sentence_cache_max", c.SentenceCacheMax),
-		slog.Duration("gc_interval", c.GCInterval),
+		slog.Duration("gc_interval", c.GCInterval), slog.Bool("keep_retracted", c.KeepRetracted),
 		slog.Any("allowed_origins", c.AllowedOrigins),
 		slog.Group("feed", "title", c.Feed.Title, "description", c.Feed.Description, "author", c.Feed.Author,
 			"email", c.Feed.Email, "image", c.Feed.Image, "category", c.Feed.Category, "link", c.Feed.Link,
@@ -451,6 +453,7 @@ func (c Config) renderConfig() render.Config {
 	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
 	rc.MaxChars = c.MaxChars
 	rc.KeepPrevious = c.KeepPrevious
+	rc.KeepRetracted = c.KeepRetracted
 	rc.SentenceCacheMax = c.SentenceCacheMax
 	switch {
 	case c.Workers > 0:

@@ -1,0 +1,36 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"ecouter/article"
+)
+
+// withdraw takes an article's audio down at once (what a CMS calls when an
+// article is unpublished, trashed or deleted): every route of it answers
+// 410 from then on, and it leaves the feed and ZIP downloads. A later POST
+// render of the article, public again, brings it back.
+func (f *feeds) withdraw(c echo.Context) error {
+	id := c.Param("id")
+	if err := f.s.renders.Withdraw(c.Request().Context(), id, "withdrawn through the API"); err != nil {
+		return err
+	}
+	f.invalidate()
+	return c.JSON(http.StatusOK, map[string]string{"id": id, "status": "withdrawn"})
+}
+
+// cacheTags names the article in every answer about it (Cache-Tag for
+// Cloudflare, Surrogate-Key for Fastly and others), so a CDN can purge
+// all of an article's responses by one tag when it is withdrawn.
+func cacheTags(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if id := c.Param("id"); article.ValidID(id) == nil {
+			h := c.Response().Header()
+			h.Set("Cache-Tag", "ecouter-"+id)
+			h.Set("Surrogate-Key", "ecouter-"+id)
+		}
+		return next(c)
+	}
+}
