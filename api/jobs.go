@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -82,7 +83,29 @@ func (s *Server) later(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.cfg.Jobs.Enqueue(ctx, jobs.Job{ID: id, Key: key})
+	since, err := s.since(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.cfg.Jobs.Enqueue(ctx, jobs.Job{ID: id, Key: key, Since: since})
+}
+
+// since names the state a queued render moves the article from: the key
+// of its current audio, or its withdrawal. Two hooks for one change are
+// one job, but an edit reverted (K1, K2, K1) or a withdrawn article brought
+// back are new jobs, never dropped as duplicates of an earlier one.
+func (s *Server) since(ctx context.Context, id string) (string, error) {
+	w, err := s.renders.Withdrawn(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if w != nil {
+		return "withdrawn@" + w.At.UTC().Format(time.RFC3339Nano), nil
+	}
+	if m, err := s.renders.Manifest(ctx, id); err == nil {
+		return "from@" + m.Key, nil
+	}
+	return "", nil
 }
 
 // queueBatch queues a batch, reading its articles a few at a time; errs[i]

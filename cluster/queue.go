@@ -118,7 +118,11 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 // Enqueue implements jobs.Queue.
 func (q *Queue) Enqueue(ctx context.Context, js ...jobs.Job) error {
 	for _, j := range js {
-		if err := q.publish(ctx, j, j.ID+"@"+j.Key); err != nil {
+		msgID := j.ID + "@" + j.Key
+		if j.Since != "" {
+			msgID += "@" + j.Since
+		}
+		if err := q.publish(ctx, j, msgID); err != nil {
 			return err
 		}
 	}

@@ -302,3 +302,37 @@ func leaseKey(id, key string) string {
 	}
 	return id + "." + key
 }
+
+// ClearFinished deletes the finished renders' results that the leases of
+// article id still hold (they live doneTTL, for followers), but the one of
+// key keep. A result outlives what it describes when the article is
+// withdrawn (its audio deleted) or rendered again with another key; left
+// there, a new render of that key within doneTTL would follow the old
+// result instead of running (an edit reverted, an article brought back).
+func (s *Scheduler) ClearFinished(ctx context.Context, id, keep string) error {
+	lister, err := s.leases.ListKeysFiltered(ctx, leaseKey(id, "*"))
+	if err != nil {
+		return fmt.Errorf("list render leases of %s: %w", id, err)
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		if keep != "" && k == leaseKey(id, keep) {
+			continue
+		}
+		e, err := s.leases.Get(ctx, k)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		var l lease
+		if json.Unmarshal(e.Value(), &l) != nil || l.State != stateDone {
+			continue // a render running: its owner ends it
+		}
+		if err := s.leases.Delete(ctx, k, jetstream.LastRevision(e.Revision())); err != nil {
+			s.log.Debug("clear finished render lease", "key", k, "err", err)
+		}
+	}
+	return nil
+}

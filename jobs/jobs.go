@@ -13,6 +13,11 @@ import (
 type Job struct {
 	ID  string `json:"id"`            // article ID
 	Key string `json:"key,omitempty"` // content key when known: the queue drops duplicates of one ID and key
+	// Since, when set, is part of the job's identity for duplicate
+	// detection: the state the render moves the article from (its current
+	// audio's key, or its withdrawal), so an edit reverted or a withdrawn
+	// article brought back is not dropped as a duplicate of an earlier job.
+	Since string `json:"since,omitempty"`
 }
 
 // Failure is a job that failed every attempt.

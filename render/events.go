@@ -8,8 +8,9 @@ import (
 // Event says an article's audio changed, for the caches of every node
 // (feeds, the articles checked within their TTL).
 type Event struct {
-	Kind string `json:"kind"` // EventStored, EventWithdrawn, EventChanged
-	ID   string `json:"id"`   // article ID
+	Kind string `json:"kind"`          // EventStored, EventWithdrawn, EventChanged
+	ID   string `json:"id"`            // article ID
+	Key  string `json:"key,omitempty"` // EventStored: the content key of the audio stored
 }
 
 // Event kinds.
@@ -23,9 +24,11 @@ const (
 // must not block (a cluster publishes them to every node).
 func WithNotify(fn func(Event)) Option { return func(s *Service) { s.notifyFn = fn } }
 
-func (s *Service) notify(kind, id string) {
+func (s *Service) notify(kind, id string) { s.notifyEvent(Event{Kind: kind, ID: id}) }
+
+func (s *Service) notifyEvent(ev Event) {
 	if s.notifyFn != nil {
-		s.notifyFn(Event{Kind: kind, ID: id})
+		s.notifyFn(ev)
 	}
 }
 

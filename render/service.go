@@ -270,7 +270,7 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 		s.metrics.seconds.Observe(m.RenderSeconds)
 		s.remember(id, m)
 		s.collectAfter(id)
-		s.notify(EventStored, id)
+		s.notifyEvent(Event{Kind: EventStored, ID: id, Key: m.Key})
 		return m, nil
 	}}
 }

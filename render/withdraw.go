@@ -77,6 +77,7 @@ func (s *Service) Withdraw(ctx context.Context, id, reason string) error {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}
 	s.log.Info("article withdrawn", "article_id", id, "reason", reason)
+	s.notify(EventWithdrawn, id)
 	return nil
 }
 

@@ -63,6 +63,7 @@ type coordination struct {
 	sched  *cluster.Scheduler
 	queue  *cluster.Queue
 	events *cluster.Events
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	changed []func(id string) // caches to refresh when an article's audio changes
@@ -79,7 +80,7 @@ func startCluster(ctx context.Context, cfg Config, log *slog.Logger, reg prometh
 	if err != nil {
 		return nil, fmt.Errorf("ECOUTER_NATS_*: %w", err)
 	}
-	c := &coordination{node: n, events: cluster.NewEvents(n)}
+	c := &coordination{node: n, events: cluster.NewEvents(n), log: log}
 	if c.sched, err = cluster.NewScheduler(ctx, n, cfg.renderConfig().MaxRenders, log); err == nil {
 		// A dead node's job goes on after a few leases: it shows no sign
 		// of life for that long.
@@ -109,6 +110,24 @@ func (c *coordination) follow(renders *render.Service) error {
 		c.mu.Unlock()
 		for _, fn := range fns {
 			fn(ev.ID)
+		}
+	})
+}
+
+// notify is the render service's events: published to every node, and a
+// withdrawn or newly stored article's finished leases cleared, so a later
+// render of an older key runs instead of following a stale result. The
+// clearing is NATS I/O, done in the background: notify must not block.
+func (c *coordination) notify(ev render.Event) {
+	c.events.Publish(ev)
+	if ev.Kind != render.EventWithdrawn && ev.Kind != render.EventStored {
+		return
+	}
+	c.sched.Track(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.sched.ClearFinished(ctx, ev.ID, ev.Key); err != nil {
+			c.log.Warn("clear finished render leases", "article_id", ev.ID, "err", err)
 		}
 	})
 }

@@ -36,7 +36,9 @@ func serveCmd(t *testing.T, env map[string]string) (string, *syncBuffer) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_API_KEY": testKey}
+	// The embedded NATS gets a folder of the test's own: with an S3 store
+	// its default is ./data/nats, inside the source tree.
+	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_NATS_DIR": t.TempDir(), "ECOUTER_API_KEY": testKey}
 	for k, v := range env {
 		full[k] = v
 	}

@@ -78,7 +78,7 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	unknown := article.RememberNotFound(src, cfg.NotFoundTTL)
 	var opts []render.Option
 	if cl != nil {
-		opts = append(opts, render.WithScheduler(cl.sched), render.WithNotify(cl.events.Publish))
+		opts = append(opts, render.WithScheduler(cl.sched), render.WithNotify(cl.notify))
 	}
 	return &app{
 		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg), opts...),

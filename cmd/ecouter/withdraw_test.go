@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A withdrawn article answers 410 "withdrawn" on every route, at once and
@@ -72,4 +73,32 @@ func TestWithdrawal(t *testing.T) {
 	if res, _ := get(t, srv2.URL+"/v1/articles/court/audio.mp3"); res.StatusCode != 200 {
 		t.Fatalf("audio after POST render: %d", res.StatusCode)
 	}
+
+	// What the WordPress plugin does: the hook without wait (through the
+	// durable queue), a withdrawal, and the hook again for the same text.
+	// The second job must not be dropped as a duplicate of the first.
+	ready := func(what string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if _, body := get(t, srv2.URL+"/v1/articles/court"); bytes.Contains(body, []byte(`"status":"ready"`)) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: court not ready within 30 s", what)
+			}
+		}
+	}
+	hook := func() {
+		t.Helper()
+		if res, body := do(t, http.MethodPost, srv2.URL+"/v1/articles/court/render", "Authorization", "Bearer "+testKey); res.StatusCode != http.StatusAccepted {
+			t.Fatalf("POST render (queued): %d %s", res.StatusCode, body)
+		}
+	}
+	hook()
+	ready("queued render")
+	if res, body := do(t, http.MethodDelete, srv2.URL+"/v1/articles/court", "Authorization", "Bearer "+testKey); res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE: %d %s", res.StatusCode, body)
+	}
+	hook()
+	ready("queued render after a withdrawal")
 }
