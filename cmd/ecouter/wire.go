@@ -38,11 +38,6 @@ func (a *app) budget() interface{ Exhausted() (time.Time, bool) } {
 	return a.capped
 }
 
-// handler is the HTTP application over the components.
-func (a *app) handler(cfg Config, log *slog.Logger, reg prometheus.Gatherer) http.Handler {
-	return api.New(a.renders, cfg.apiConfig(a), log, reg)
-}
-
 // build wires config -> components. Everything that can be checked at
 // start is checked here, so mistakes surface before the first request.
 func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*app, error) {
