@@ -88,6 +88,23 @@ func (s *Scheduler) Start(ctx context.Context, req render.Request) (*render.Job,
 // takes over if that node goes without a result.
 func (s *Scheduler) leased(ctx context.Context, req render.Request, st *render.Stream) (*render.Manifest, error) {
 	key := leaseKey(req.ID, req.Key)
+	hiccups := 0
+	// retry reports whether a coordination failure is worth another try:
+	// a JetStream request that timed out on a loaded cluster, a lease watch
+	// cut while its stream changed leader. NATS itself gone is not.
+	retry := func(err error) bool {
+		if !errors.Is(err, render.ErrUnavailable) || hiccups >= maxHiccups || s.n.nc.Status() != nats.CONNECTED {
+			return false
+		}
+		hiccups++
+		s.log.Warn("render lease hiccup, trying again", "article_id", req.ID, "attempt", hiccups, "err", err)
+		select {
+		case <-time.After(time.Duration(hiccups) * 200 * time.Millisecond):
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for {
 		rev, err := s.leases.Create(ctx, key, s.value(stateRendering, 0, nil), jetstream.KeyTTL(s.n.cfg.LeaseTTL))
 		if err == nil {
@@ -101,9 +118,19 @@ func (s *Scheduler) leased(ctx context.Context, req render.Request, st *render.S
 			continue
 		}
 		if !errors.Is(err, jetstream.ErrKeyExists) {
-			return nil, fmt.Errorf("%w: take render lease: %w", render.ErrUnavailable, err)
+			err = fmt.Errorf("%w: take render lease: %w", render.ErrUnavailable, err)
+			if retry(err) {
+				continue
+			}
+			return nil, err
 		}
 		m, relayed, err := s.follow(ctx, key, st)
+		if relayed {
+			st = nil // see below: a stream already given a relay is not given another
+		}
+		if err != nil && !errors.Is(err, errLeaseGone) && retry(err) {
+			continue
+		}
 		if !errors.Is(err, errLeaseGone) {
 			return m, err
 		}
@@ -115,6 +142,9 @@ func (s *Scheduler) leased(ctx context.Context, req render.Request, st *render.S
 		s.log.Info("render owner gone, taking over", "article_id", req.ID, "key", req.Key)
 	}
 }
+
+// maxHiccups bounds the retries of one render's coordination failures.
+const maxHiccups = 5
 
 // own runs the render while renewing its lease, then leaves the result in
 // the lease (or deletes it on failure, for a follower to try again).
