@@ -5,7 +5,7 @@ GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 
 # Debian packages the service needs to run, and the ones its tests add.
 RUN_PKGS  := espeak-ng libmp3lame-dev
-TEST_PKGS := $(RUN_PKGS) lame ffmpeg chromium
+TEST_PKGS := $(RUN_PKGS) lame ffmpeg mp3val chromium
 
 # apt-get when root, sudo otherwise; only what is missing is installed.
 define apt_install
