@@ -22,7 +22,6 @@ type Joiner struct {
 	areas   []int    // each pending frame's area start, in stream area bytes
 	area    int      // area bytes of all frames so far
 	end     int      // where the last frame's main data ends
-	seen    []byte   // the stream's first frame, if it is lame's placeholder
 
 	frames  int   // audio frames
 	bytes   int64 // of the whole stream, placeholder included
@@ -81,7 +80,14 @@ func (j *Joiner) Append(seg SegmentMP3) ([]byte, error) {
 // write puts main data at stream area position pos, across the pending
 // frames' areas.
 func (j *Joiner) write(pos int, data []byte) {
-	for k, fr := range j.pending {
+	// The data goes at the end: start from the last frame whose area
+	// begins at or before pos.
+	first := len(j.pending) - 1
+	for first > 0 && j.areas[first] > pos {
+		first--
+	}
+	for k := first; k < len(j.pending); k++ {
+		fr := j.pending[k]
 		if len(data) == 0 {
 			return
 		}
@@ -126,7 +132,6 @@ func (j *Joiner) Flush() []byte { return j.ready(true) }
 // the Info header replaces) in the stream.
 func (j *Joiner) Placeholder(b []byte) {
 	j.bytes += int64(len(b))
-	j.seen = b
 }
 
 // InfoTag returns the Info (CBR) or Xing (VBR) frame for the joined

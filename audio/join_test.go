@@ -3,6 +3,7 @@ package audio
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"os/exec"
@@ -266,4 +267,53 @@ func mp3val(t *testing.T, mp3 []byte) {
 	if strings.Contains(out, "WARNING") || strings.Contains(out, "ERROR") {
 		t.Fatalf("mp3val: %s", out)
 	}
+}
+
+// A segment whose first frames read a reservoir the stream so far did not
+// leave free is refused whole, and joins once encoded without the
+// reservoir.
+func TestJoinRefusesWhatWouldNotFit(t *testing.T) {
+	opt := EncodeOptions{}
+	noise := make([]float32, 44100)
+	x := uint32(1)
+	for i := range noise {
+		x = x*1664525 + 1013904223
+		noise[i] = 0.9 * (float32(x>>8)/float32(1<<24) - 0.5)
+	}
+	var j Joiner
+	a, err := EncodeSegment(Segment{Rate: 44100, PCM: noise[:20*1152], Keep: 17, NoReservoir: true}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := j.Append(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Quiet context, then noise: lame saves bits in the quiet frames and
+	// spends them on the first noisy one.
+	pcm := append(make([]float32, 3*1152), noise[20*1152:]...)
+	b, err := EncodeSegment(Segment{Rate: 44100, PCM: pcm, Lead: 3, Keep: -1}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := j
+	if _, err := j.Append(b); !errors.Is(err, ErrJoin) {
+		t.Fatalf("Append = %v, want ErrJoin", err)
+	}
+	if j.frames != before.frames || j.area != before.area || len(j.pending) != len(before.pending) {
+		t.Fatal("a refused segment changed the stream")
+	}
+	b, err = EncodeSegment(Segment{Rate: 44100, PCM: pcm, Lead: 3, Keep: -1, NoReservoir: true}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, err := j.Append(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := append(append(head, rest...), j.Flush()...)
+	if n := len(ffmpegDecode(t, stream)); n != j.frames*1152 {
+		t.Fatalf("decoded %d samples, want %d frames' worth", n, j.frames)
+	}
+	mp3val(t, stream)
 }
