@@ -66,7 +66,7 @@ func (a *assembly) add(cfg Config, tags audio.Tags, us []unit, i int, r sentence
 	a.levels = append(a.levels, r.level)
 	switch {
 	case i == 0:
-		if err := a.enc.start(r.clip.Rate, cfg.Encode, tags, cfg.Parallel); err != nil {
+		if err := a.enc.start(r.clip.Rate, cfg.Encode, tags, cfg.Encoders); err != nil {
 			return err
 		}
 		a.enc.silence(cfg.Pauses.Lead)

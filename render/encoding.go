@@ -21,8 +21,9 @@ const (
 	// minSegment is the shortest segment after the first: long enough
 	// that the context each encoder is given costs little.
 	minSegment = 8 * time.Second
-	// maxSegment bounds the PCM a segment holds.
-	maxSegment = 30 * time.Second
+	// maxSegment bounds the PCM a segment holds (a few are in memory at
+	// once: being encoded, or waiting for the joiner).
+	maxSegment = 15 * time.Second
 )
 
 // encoding turns the article's PCM into MP3 as it grows: samples are cut
@@ -101,7 +102,9 @@ func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags, par
 	e.header = b.Bytes()
 	parallel = max(1, parallel)
 	e.slots = make(chan struct{}, parallel)
-	e.results = make(chan chan segmentResult, parallel)
+	// One segment handed over ahead of the joiner: more would only hold
+	// PCM in memory.
+	e.results = make(chan chan segmentResult, 1)
 	e.joined = make(chan struct{})
 	go e.join(e.results)
 	return nil
@@ -111,17 +114,24 @@ func (e *encoding) silence(d time.Duration) {
 	e.add(make([]float32, int(d.Seconds()*float64(e.rate))))
 }
 
+// add appends samples, a second at a time, so that a segment is cut
+// within a long sentence piece and the PCM held stays about maxSegment.
 func (e *encoding) add(samples []float32) {
-	e.pcm = append(e.pcm, samples...)
-	e.total += len(samples)
-	e.meter.Add(samples)
-	if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
-		e.excerpt = append(e.excerpt, samples[:min(keep, len(samples))]...)
+	for len(samples) > 0 {
+		n := min(len(samples), e.rate)
+		chunk := samples[:n]
+		samples = samples[n:]
+		e.pcm = append(e.pcm, chunk...)
+		e.total += n
+		e.meter.Add(chunk)
+		if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
+			e.excerpt = append(e.excerpt, chunk[:min(keep, n)]...)
+		}
+		if e.cut == 0 && e.total-e.at(e.segStart) >= int(maxSegment.Seconds())*e.rate {
+			e.boundary()
+		}
+		e.dispatch()
 	}
-	if e.cut == 0 && e.total-e.at(e.segStart) > int(maxSegment.Seconds())*e.rate {
-		e.boundary()
-	}
-	e.dispatch()
 }
 
 func (e *encoding) seconds() float64 { return float64(e.total) / float64(e.rate) }
