@@ -23,7 +23,7 @@ const (
 	minSegment = 8 * time.Second
 	// maxSegment bounds the PCM a segment holds (a few are in memory at
 	// once: being encoded, or waiting for the joiner).
-	maxSegment = 15 * time.Second
+	maxSegment = 10 * time.Second
 )
 
 // encoding turns the article's PCM into MP3 as it grows: samples are cut

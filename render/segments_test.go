@@ -98,7 +98,7 @@ func TestEncodingSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.close()
-	sentence := (&synthtest.Fake{PerChar: 8 * time.Millisecond}).Clip(strings.Repeat("a", 375)).Samples // 3 s
+	sentence := (&synthtest.Fake{PerChar: 8 * time.Millisecond}).Clip(strings.Repeat("a", 180)).Samples // 1.5 s
 	for i := range 10 {
 		e.add(sentence)
 		e.silence(300 * time.Millisecond)
@@ -110,9 +110,26 @@ func TestEncodingSegments(t *testing.T) {
 	if _, _, err := e.finish(audio.Tags{}); err != nil {
 		t.Fatal(err)
 	}
-	// 1 sentence, then 3 per 8-second segment: 1+3+3+3.
+	// A sentence and its pauses last 2.1 s: the first sentence alone, then
+	// 4 per segment of at least 8 s, then the last one.
 	if e.segments != 4 {
 		t.Fatalf("%d segments, want 4", e.segments)
+	}
+}
+
+// Within a long sentence (one piece here), segments are cut at maxSegment.
+func TestEncodingCutsLongSentences(t *testing.T) {
+	var e encoding
+	if err := e.start(22050, audio.EncodeOptions{}, audio.Tags{}, 2); err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	e.add((&synthtest.Fake{PerChar: 10 * time.Millisecond}).Clip(strings.Repeat("a", 3500)).Samples) // 35 s
+	if _, _, err := e.finish(audio.Tags{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := 4; e.segments != want {
+		t.Fatalf("%d segments of a 35-second sentence, want %d (at most %v each)", e.segments, want, maxSegment)
 	}
 }
 
