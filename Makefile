@@ -8,7 +8,7 @@ RUN_PKGS  := espeak-ng libmp3lame-dev
 # WordPress's end-to-end test runs Debian's WordPress on MariaDB with PHP's
 # built-in server (apache2 and its PHP module come with the wordpress package).
 WP_PKGS   := wordpress wordpress-theme-twentytwentythree mariadb-server php-mysql php-cli apache2 libapache2-mod-php
-TEST_PKGS := $(RUN_PKGS) lame ffmpeg chromium $(WP_PKGS)
+TEST_PKGS := $(RUN_PKGS) lame ffmpeg mp3val chromium $(WP_PKGS)
 
 # apt-get when root, sudo otherwise; only what is missing is installed.
 define apt_install

@@ -50,8 +50,8 @@ type feeds struct {
 }
 
 type builtFeed struct {
-	body []byte
-	gz   []byte // body gzipped once: podcast apps ask for gzip, and it is 20x smaller
+	body *feedFile
+	gz   *feedFile // body gzipped once: podcast apps ask for gzip, and it is 20x smaller
 	mod  time.Time
 }
 
@@ -135,7 +135,9 @@ func (f *feeds) feed(c echo.Context) error {
 		hdr.Set("Content-Encoding", "gzip")
 	}
 	hdr.Set("ETag", `"`+etag+`"`)
-	serveContent(c, bytes.NewReader(body), b.mod)
+	r := body.open()
+	defer r.Close()
+	serveContent(c, r, b.mod)
 	return nil
 }
 
@@ -175,7 +177,7 @@ func (f *feeds) build(key, base, self string, picked []*render.Manifest) (builtF
 		if err := zw.Close(); err != nil {
 			return nil, fmt.Errorf("gzip feed: %w", err)
 		}
-		b := builtFeed{body: body, gz: gz.Bytes(), mod: mod}
+		b := builtFeed{body: newFeedFile(body), gz: newFeedFile(gz.Bytes()), mod: mod}
 		f.mu.Lock()
 		if len(f.built) >= maxBuilt {
 			clear(f.built) // old lists: cheaper to rebuild than to track

@@ -42,6 +42,12 @@ type Encoder struct {
 // MP3 at opt.SampleRate (lame resamples). lame writes a placeholder
 // Xing/Info frame first; after Flush, LameTag returns the real one.
 func NewEncoder(inRate int, opt EncodeOptions) (*Encoder, error) {
+	return newEncoder(inRate, opt, false)
+}
+
+// newEncoder is NewEncoder, optionally without the bit reservoir: every
+// frame's data then sits in the frame itself.
+func newEncoder(inRate int, opt EncodeOptions, noReservoir bool) (*Encoder, error) {
 	opt = opt.withDefaults()
 	if err := opt.validate(); err != nil {
 		return nil, fmt.Errorf("new mp3 encoder: %w", err)
@@ -69,6 +75,9 @@ func NewEncoder(inRate int, opt EncodeOptions) (*Encoder, error) {
 	} else {
 		C.lame_set_VBR(gf, C.vbr_off)
 		C.lame_set_brate(gf, C.int(opt.Bitrate))
+	}
+	if noReservoir {
+		C.lame_set_disable_reservoir(gf, 1)
 	}
 	if rc := C.lame_init_params(gf); rc < 0 {
 		C.lame_close(gf)
@@ -141,6 +150,16 @@ func (e *Encoder) LameTag() []byte {
 	tag := make([]byte, int(size))
 	n := C.lame_get_lametag_frame(e.gf, (*C.uchar)(unsafe.Pointer(&tag[0])), size)
 	return tag[:int(n)]
+}
+
+// Delay is lame's encoder delay, in output samples.
+func (e *Encoder) Delay() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.gf == nil {
+		return 0
+	}
+	return int(C.lame_get_encoder_delay(e.gf))
 }
 
 // Close frees the lame state. It is safe to call more than once.

@@ -85,8 +85,24 @@ if want render; then
 			"render.pipeline=espeak-ng -v fr --stdout < '$W/text.txt' | lame -b 64 --resample 44.1 - '$W/pipeline.mp3'"
 		record render.ecouter.xrt "$(awk -v d="$(duration "$W/render.mp3")" -v t="$(last render.ecouter.wall)" 'BEGIN { print d / t }')"
 		record render.pipeline.xrt "$(awk -v d="$(duration "$W/pipeline.mp3")" -v t="$(last render.pipeline.wall)" 'BEGIN { print d / t }')"
+		for k in ecouter pipeline; do
+			record "render.$k.cores" "$(awk -v c="$(last "render.$k.cpu")" -v t="$(last "render.$k.wall")" 'BEGIN { printf "%.2f\n", c / t }')"
+		done
 	done
 	HF_OPTS=()
+	# An edit of one sentence, rendered again into the store of a full
+	# render, against that full render.
+	say "one-sentence edit of tramway-nantes, $RUNS runs"
+	mkdir -p "$W/edit"
+	cp samples/articles/tramway-nantes.json "$W/edit/tramway-nantes.json"
+	for i in $(seq "$RUNS"); do
+		rm -rf "$W/estore"
+		cp samples/articles/tramway-nantes.json "$W/edit/tramway-nantes.json"
+		timed "edit.full=ECOUTER_STORE='$W/estore' ECOUTER_ARTICLES='dir:$W/edit' ECOUTER_LOG_LEVEL=warn '$ECOUTER' render tramway-nantes"
+		sed -i "s/Après quatre ans de travaux/Après quatre longues années de travaux (edit $i)/" "$W/edit/tramway-nantes.json"
+		timed "edit.rerender=ECOUTER_STORE='$W/estore' ECOUTER_ARTICLES='dir:$W/edit' ECOUTER_LOG_LEVEL=warn '$ECOUTER' render tramway-nantes"
+	done
+	note "One-sentence edit: \`ecouter render tramway-nantes\` into a fresh store (the full render), then again after one sentence of its first paragraph is changed (\`sed\` on the article's JSON, read with ECOUTER_ARTICLES=dir:), timed against the full render of the same run."
 	note "Full render: \`ecouter render -o out.mp3 tramway-nantes\` with a fresh ECOUTER_STORE each run (no sentence cache) against \`espeak-ng -v fr --stdout < text | lame -b 64 --resample 44.1 - out.mp3\` on the same $CHARS characters (the sentences of \`ecouter script tramway-nantes\`). Audio: ecouter $(printf '%.0f' "$(duration "$W/render.mp3")") s (165 words/min, pauses), pipeline $(printf '%.0f' "$(duration "$W/pipeline.mp3")") s (espeak's default 175 words/min, no pauses), hence x real time is given per side and the goal is on wall time."
 fi
 
@@ -204,9 +220,15 @@ if want feed; then
 		curl -sf -o "$WWW/feed.xml" "http://127.0.0.1:$PORT/feed.xml"
 		items=$(grep -o '<item>' "$WWW/feed.xml" | wc -l)
 		start_nginx "$WWW"
+		# The gzip copy, as podcast apps ask for it, against nginx serving
+		# the same gzipped bytes as a static file.
+		curl -sf -H 'Accept-Encoding: gzip' -o "$WWW/feed.xml.gz" "http://127.0.0.1:$PORT/feed.xml"
+		printf 'wrk.headers["Accept-Encoding"] = "gzip"\n' >"$W/gzip.lua"
 		for i in $(seq "$RUNS"); do
 			load_test feed.ecouter "http://127.0.0.1:$PORT/feed.xml"
 			load_test feed.nginx "http://127.0.0.1:$NG_RANGE/feed.xml"
+			load_test feed_gz.ecouter "http://127.0.0.1:$PORT/feed.xml" "$W/gzip.lua"
+			load_test feed_gz.nginx "http://127.0.0.1:$NG_RANGE/feed.xml.gz"
 		done
 		if want profile; then
 			say "profiling ecouter serving the feed (perf, 5 s)"
@@ -214,7 +236,7 @@ if want feed; then
 		fi
 		stop "$NPID"
 		stop "$EPID"
-		note "Feed: 100 one-paragraph articles (bench/cmd/articles -kind tiny) rendered with \`ecouter render\`, then GET /feed.xml ($(stat -c %s "$WWW/feed.xml") bytes, $items items) against nginx serving that XML as a static file (\`sendfile on; tcp_nopush off\`), wrk -t2 -c64 -d${WRK_SECONDS}s."
+		note "Feed: 100 one-paragraph articles (bench/cmd/articles -kind tiny) rendered with \`ecouter render\`, then GET /feed.xml ($(stat -c %s "$WWW/feed.xml") bytes, $items items) against nginx serving that XML as a static file (\`sendfile on; tcp_nopush off\`), wrk -t2 -c64 -d${WRK_SECONDS}s; the gzip copy ($(stat -c %s "$WWW/feed.xml.gz") bytes, \`Accept-Encoding: gzip\`) against nginx serving those gzipped bytes as a static file."
 	fi
 fi
 

@@ -66,7 +66,7 @@ func (a *assembly) add(cfg Config, tags audio.Tags, us []unit, i int, r sentence
 	a.levels = append(a.levels, r.level)
 	switch {
 	case i == 0:
-		if err := a.enc.start(r.clip.Rate, cfg.Encode, tags); err != nil {
+		if err := a.enc.start(r.clip.Rate, cfg.Encode, tags, cfg.Encoders); err != nil {
 			return err
 		}
 		a.enc.silence(cfg.Pauses.Lead)
@@ -75,8 +75,12 @@ func (a *assembly) add(cfg Config, tags audio.Tags, us []unit, i int, r sentence
 	case !u.first:
 		a.enc.silence(piecePause)
 	default:
+		// A sentence pause: segments are cut in its middle.
 		prev := us[i-1]
-		a.enc.silence(cfg.Pauses.between(prev.kind, u.kind, prev.block == u.block))
+		d := cfg.Pauses.between(prev.kind, u.kind, prev.block == u.block)
+		a.enc.silence(d / 2)
+		a.enc.boundary()
+		a.enc.silence(d - d/2)
 	}
 	if u.first {
 		a.cues = append(a.cues, transcript.Cue{Block: u.block, Kind: u.kind, Text: u.text, Start: a.enc.seconds()})
@@ -89,7 +93,7 @@ func (a *assembly) add(cfg Config, tags audio.Tags, us []unit, i int, r sentence
 		}
 		a.missed = false
 	}
-	return a.enc.encodePending()
+	return nil
 }
 
 // finish ends the audio with its tail pause and completes the file. The
@@ -98,16 +102,15 @@ func (a *assembly) add(cfg Config, tags audio.Tags, us []unit, i int, r sentence
 func (a *assembly) finish(tail time.Duration, id string, tags audio.Tags) error {
 	a.enc.silence(tail)
 	t := time.Now()
-	if err := a.enc.encodePending(); err != nil {
-		return err
-	}
 	tags.Chapters = id3Chapters(a.cues, a.enc.seconds())
 	file, size, err := a.enc.finish(tags)
 	if err != nil {
 		return fmt.Errorf("finish %s: %w", id, err)
 	}
 	a.file, a.size = file, size
-	a.timings.Encode = a.enc.encodeSeconds + since(t)
+	// Encoding runs alongside synthesis, on every core: the time is the
+	// encoders' sum, and the wait for the last segment.
+	a.timings.Encode = a.enc.spentSeconds() + since(t)
 	return nil
 }
 

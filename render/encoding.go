@@ -2,43 +2,96 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"ecouter/audio"
 )
 
-// encoding turns the article's PCM into MP3 as it grows: new samples are
-// encoded as soon as they are added, and the frames go to the spool on
-// disk, which the stream's listeners read.
+// Segments: the article's audio is cut into segments, at sentence pauses
+// (and within a sentence longer than maxSegment), each encoded by its own
+// lame instance as soon as it is complete, several at once, and joined in
+// order into one stream (audio.Joiner), which goes to the spool as it
+// grows. The first segment is the first sentence alone, so listening
+// starts as soon as it is encoded.
+const (
+	// minSegment is the shortest segment after the first: long enough
+	// that the context each encoder is given costs little.
+	minSegment = 8 * time.Second
+	// maxSegment bounds the PCM a segment holds (a few are in memory at
+	// once: being encoded, or waiting for the joiner).
+	maxSegment = 10 * time.Second
+)
+
+// encoding turns the article's PCM into MP3 as it grows: samples are cut
+// into segments, encoded in parallel, and the joined frames go to the
+// spool on disk, which the stream's listeners read.
 //
 // Memory stays bounded whatever the article's length: samples are dropped
-// once encoded, frames are on disk; the whole article's loudness is
-// measured as it goes and only its first seconds are kept (for the encoder
-// calibration).
+// once given to a segment, at most a few segments are encoded at once,
+// frames are on disk; the whole article's loudness is measured as it goes
+// and only its first seconds are kept (for the encoder calibration).
 type encoding struct {
 	st      *Stream // may be nil
-	enc     *audio.Encoder
+	opt     audio.EncodeOptions
 	sp      *spool
 	rate    int
-	pcm     []float32 // added, not yet encoded
+	pcm     []float32 // samples from base on
+	base    int       // index in the article of pcm[0]
 	total   int       // samples added so far
 	meter   *audio.Meter
 	excerpt []float32 // the first calibrationExcerpt of the article
 	header  []byte    // the stream's ID3 tag, sent with the first frames
 
+	gridIn, gridFrames int // cuts fall every gridFrames frames, gridIn input samples
+	context            int // frames of context each encoder is given, a whole number of steps
+	delayIn            int // lame's delay (encoder and decoder), input samples
+	segStart           int // frame where the open segment starts
+	cut                int // frame where it ends once its context is added; 0: none yet
+	segments           int // segments started
+
+	slots   chan struct{}           // segments being encoded
+	results chan chan segmentResult // in order, to the joiner
+	joined  chan struct{}           // closed when the joiner is done
+	joiner  audio.Joiner
+	first   audio.SegmentMP3 // its Info frame is the stream's template
+	err     error            // the joiner's; read after joined is closed
+
+	mu            sync.Mutex
 	encodeSeconds float64
 }
 
-// start opens the encoder and the spool, and prepares the stream's ID3
-// tag (without the length, unknown yet).
-func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) error {
-	enc, err := audio.NewEncoder(rate, opt)
-	if err != nil {
+type segmentResult struct {
+	seg audio.SegmentMP3
+	in  audio.Segment // to encode again without the reservoir
+	err error
+}
+
+// lameDelay is lame's encoder delay plus the decoder's, in output samples:
+// where a frame boundary lands in the input.
+const lameDelay = 576 + 529
+
+// start prepares the encoding, the spool and the stream's ID3 tag
+// (without the length, unknown yet).
+func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags, parallel int) error {
+	if err := opt.Validate(); err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
-	e.enc, e.rate, e.meter = enc, rate, audio.NewMeter(rate)
+	if rate <= 0 {
+		return fmt.Errorf("encode: %w: input %d Hz", audio.ErrRate, rate)
+	}
+	e.opt, e.rate, e.meter = opt, rate, audio.NewMeter(rate)
+	e.gridIn, e.gridFrames = audio.SegmentGrid(rate, opt)
+	e.context = (audio.SegmentContext + e.gridFrames - 1) / e.gridFrames * e.gridFrames
+	out := opt.SampleRate
+	if out == 0 {
+		out = audio.DefaultSampleRate
+	}
+	e.delayIn = lameDelay * rate / out
+	var err error
 	if e.sp, err = newSpool(); err != nil {
 		return err
 	}
@@ -47,6 +100,13 @@ func (e *encoding) start(rate int, opt audio.EncodeOptions, tags audio.Tags) err
 		return fmt.Errorf("encode: %w", err)
 	}
 	e.header = b.Bytes()
+	parallel = max(1, parallel)
+	e.slots = make(chan struct{}, parallel)
+	// One segment handed over ahead of the joiner: more would only hold
+	// PCM in memory.
+	e.results = make(chan chan segmentResult, 1)
+	e.joined = make(chan struct{})
+	go e.join(e.results)
 	return nil
 }
 
@@ -54,27 +114,132 @@ func (e *encoding) silence(d time.Duration) {
 	e.add(make([]float32, int(d.Seconds()*float64(e.rate))))
 }
 
+// add appends samples, a second at a time, so that a segment is cut
+// within a long sentence piece and the PCM held stays about maxSegment.
 func (e *encoding) add(samples []float32) {
-	e.pcm = append(e.pcm, samples...)
-	e.total += len(samples)
-	e.meter.Add(samples)
-	if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
-		e.excerpt = append(e.excerpt, samples[:min(keep, len(samples))]...)
+	for len(samples) > 0 {
+		n := min(len(samples), e.rate)
+		chunk := samples[:n]
+		samples = samples[n:]
+		e.pcm = append(e.pcm, chunk...)
+		e.total += n
+		e.meter.Add(chunk)
+		if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
+			e.excerpt = append(e.excerpt, chunk[:min(keep, n)]...)
+		}
+		if e.cut == 0 && e.total-e.at(e.segStart) >= int(maxSegment.Seconds())*e.rate {
+			e.boundary()
+		}
+		e.dispatch()
 	}
 }
 
 func (e *encoding) seconds() float64 { return float64(e.total) / float64(e.rate) }
 
-// encodePending encodes the samples added since the last call.
-func (e *encoding) encodePending() error {
-	t := time.Now()
-	b, err := e.enc.Encode(e.pcm)
-	if err != nil {
-		return fmt.Errorf("encode: %w", err)
+// at is the input sample where frame f starts, f a multiple of gridFrames
+// (or 0).
+func (e *encoding) at(f int) int { return f / e.gridFrames * e.gridIn }
+
+// boundary marks the current position (a sentence pause) as a place to
+// cut: the segment ends there if it is long enough.
+func (e *encoding) boundary() {
+	if e.cut != 0 {
+		return
 	}
-	e.pcm = e.pcm[:0]
+	f := (e.total + e.delayIn + e.gridIn/2) / e.gridIn * e.gridFrames
+	minIn := 1
+	if e.segments > 0 {
+		minIn = int(minSegment.Seconds()) * e.rate
+	}
+	if f > e.segStart && e.at(f)-e.at(e.segStart) >= minIn {
+		e.cut = f
+	}
+}
+
+// dispatch starts encoding the open segment once the audio after its end
+// that its encoder is given is there.
+func (e *encoding) dispatch() {
+	if e.cut == 0 || e.total < e.at(e.cut+e.context) {
+		return
+	}
+	e.encodeSegment(e.cut-e.segStart, e.at(e.cut+e.context))
+	e.segStart, e.cut = e.cut, 0
+	// Keep what the next segment's encoder is given before it.
+	drop := e.at(max(0, e.segStart-e.context)) - e.base
+	if drop > 0 {
+		e.pcm = append(e.pcm[:0], e.pcm[drop:]...)
+		e.base += drop
+	}
+}
+
+// encodeSegment encodes frames from segStart (keep of them, <0: to the
+// end) from the samples up to end, on a goroutine of its own once a slot
+// is free; its result goes to the joiner in order.
+func (e *encoding) encodeSegment(keep, end int) {
+	from := max(0, e.segStart-e.context)
+	in := audio.Segment{
+		Rate: e.rate,
+		PCM:  append([]float32(nil), e.pcm[e.at(from)-e.base:min(end, e.total)-e.base]...),
+		Lead: e.segStart - from, Keep: keep,
+	}
+	e.segments++
+	res := make(chan segmentResult, 1)
+	e.slots <- struct{}{}
+	e.results <- res
+	go func() {
+		defer func() { <-e.slots }()
+		t := time.Now()
+		seg, err := audio.EncodeSegment(in, e.opt)
+		e.spent(t)
+		res <- segmentResult{seg: seg, in: in, err: err}
+	}()
+}
+
+func (e *encoding) spent(t time.Time) {
+	e.mu.Lock()
 	e.encodeSeconds += since(t)
-	return e.emit(b)
+	e.mu.Unlock()
+}
+
+// join appends the segments in order and writes the frames to the spool.
+func (e *encoding) join(results <-chan chan segmentResult) {
+	defer close(e.joined)
+	first := true
+	for res := range results {
+		r := <-res
+		if e.err != nil {
+			continue // drain
+		}
+		if e.err = r.err; e.err != nil {
+			continue
+		}
+		if first {
+			e.first, first = r.seg, false
+			e.joiner.Placeholder(r.seg.Placeholder)
+			if e.err = e.emit(r.seg.Placeholder); e.err != nil {
+				continue
+			}
+		}
+		b, err := e.joiner.Append(r.seg)
+		if errors.Is(err, audio.ErrJoin) {
+			// Without the reservoir a segment's frames need nothing
+			// before them, so they always follow.
+			t := time.Now()
+			r.in.NoReservoir = true
+			r.seg, err = audio.EncodeSegment(r.in, e.opt)
+			e.spent(t)
+			if err == nil {
+				b, err = e.joiner.Append(r.seg)
+			}
+		}
+		if err == nil {
+			err = e.emit(b)
+		}
+		e.err = err
+	}
+	if e.err == nil {
+		e.err = e.emit(e.joiner.Flush())
+	}
 }
 
 func (e *encoding) emit(b []byte) error {
@@ -93,28 +258,39 @@ func (e *encoding) emit(b []byte) error {
 	return nil
 }
 
-// finish flushes the encoder and returns the file to store, read from the
-// spool: the final tags, then the same frames as streamed with the first
-// one (lame's placeholder) replaced by the Info header, which needs the
-// whole length.
-func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
-	tail, err := e.enc.Flush()
-	if err != nil {
-		return nil, 0, fmt.Errorf("encode: %w", err)
+// wait encodes the last segment and waits for every frame to be written.
+func (e *encoding) wait() error {
+	if e.results == nil {
+		return errors.New("encode: nothing to encode")
 	}
-	if err := e.emit(tail); err != nil {
+	e.encodeSegment(-1, e.total)
+	close(e.results)
+	e.results = nil
+	<-e.joined
+	if e.err != nil {
+		return fmt.Errorf("encode: %w", e.err)
+	}
+	return nil
+}
+
+// finish returns the file to store, read from the spool: the final tags,
+// then the same frames as streamed with the first one (lame's
+// placeholder) replaced by the Info header, which needs the whole length.
+func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
+	if err := e.wait(); err != nil {
 		return nil, 0, err
 	}
 	size := e.sp.written()
-	tag := e.enc.LameTag()
-	if len(tag) > 0 {
-		first := make([]byte, 1)
-		if int64(len(tag)) > size {
-			return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
-		}
-		if _, err := e.sp.ReadAt(first, 0); err != nil || first[0] != 0xFF {
-			return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
-		}
+	out := e.opt.SampleRate
+	if out == 0 {
+		out = audio.DefaultSampleRate
+	}
+	tag, err := e.joiner.InfoTag(e.first.Tag, e.first.Delay, int(int64(e.total)*int64(out)/int64(e.rate)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode: %w", err)
+	}
+	if len(tag) != len(e.first.Placeholder) {
+		return nil, 0, fmt.Errorf("encode: no placeholder frame for the Info header")
 	}
 	var head bytes.Buffer
 	if _, err := audio.WriteTags(&head, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
@@ -125,11 +301,20 @@ func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
 	return file, int64(head.Len()) + size, nil
 }
 
-// close releases the encoder and the encoding's hold on the spool (the
-// stream's listeners may hold it longer).
+// seconds spent encoding, on all cores.
+func (e *encoding) spentSeconds() float64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.encodeSeconds
+}
+
+// close waits for the encoders and releases the encoding's hold on the
+// spool (the stream's listeners may hold it longer).
 func (e *encoding) close() {
-	if e.enc != nil {
-		e.enc.Close()
+	if e.results != nil {
+		close(e.results)
+		e.results = nil
+		<-e.joined
 	}
 	if e.sp != nil {
 		e.sp.release()

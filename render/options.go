@@ -24,6 +24,7 @@ type Config struct {
 	ArticleTTL  time.Duration   // how long a fetched article is trusted
 	Timeout     time.Duration   // upper bound for one render
 	Parallel    int             // sentences synthesised at once per render
+	Encoders    int             // MP3 segments encoded at once per render (lame instances)
 	MaxRenders  int             // renders running at once; more are refused with ErrBusy
 	MaxChars    int             // spoken characters of the longest article rendered
 	// KeepPrevious is how long a superseded MP3 is kept after its
@@ -76,6 +77,7 @@ func DefaultConfig() Config {
 		ArticleTTL:  DefaultArticleTTL,
 		Timeout:     DefaultTimeout,
 		Parallel:    runtime.NumCPU(),
+		Encoders:    runtime.NumCPU(),
 		MaxRenders:  DefaultMaxRenders(),
 		MaxChars:    DefaultMaxChars,
 
@@ -97,6 +99,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Parallel <= 0 {
 		c.Parallel = d.Parallel
+	}
+	if c.Encoders <= 0 {
+		c.Encoders = d.Encoders
 	}
 	if c.MaxRenders <= 0 {
 		c.MaxRenders = d.MaxRenders

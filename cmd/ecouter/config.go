@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ type Config struct {
 	EspeakPitch    int
 	EspeakSentence int // longest piece of a sentence one espeak-ng process reads
 	Workers        int // sentences synthesised at once; 0: the backend's default
+	Encoders       int // MP3 segments encoded at once per render
 	MaxRenders     int // renders at once
 	MaxChars       int // spoken characters of the longest article rendered
 
@@ -292,6 +294,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		EspeakPitch:    l.int("ECOUTER_ESPEAK_PITCH", espeak.DefaultPitch, 1, 100000),
 		EspeakSentence: l.int("ECOUTER_ESPEAK_MAX_SENTENCE", espeak.DefaultSentenceLimit, 1, 1_000_000),
 		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
+		Encoders:       l.int("ECOUTER_ENCODERS", runtime.NumCPU(), 1, 256),
 		// 0 is accepted for compatibility and means the default, as it does
 		// in render.Config.
 		MaxRenders: l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
@@ -399,7 +402,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
 			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
-		slog.Int("workers", rc.Parallel), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
+		slog.Int("workers", rc.Parallel), slog.Int("encoders", rc.Encoders), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
 		slog.Duration("keep_previous", c.KeepPrevious), slog.Int64("sentence_cache_max", c.SentenceCacheMax),
 		slog.Duration("gc_interval", c.GCInterval), slog.Bool("keep_retracted", c.KeepRetracted),
 		slog.Any("allowed_origins", c.AllowedOrigins),
@@ -452,6 +455,7 @@ func (c Config) renderConfig() render.Config {
 	rc.ArticleTTL = c.ArticleTTL
 	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
 	rc.MaxChars = c.MaxChars
+	rc.Encoders = c.Encoders
 	rc.KeepPrevious = c.KeepPrevious
 	rc.KeepRetracted = c.KeepRetracted
 	rc.SentenceCacheMax = c.SentenceCacheMax

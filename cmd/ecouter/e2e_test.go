@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -443,13 +444,13 @@ func TestConfigLogHidesSecrets(t *testing.T) {
 }
 
 func TestConfigValues(t *testing.T) {
-	env := map[string]string{"ECOUTER_MAX_RENDERS": "7", "ECOUTER_WORKERS": "3", "ECOUTER_PAUSE_SENTENCE": "400ms", "ECOUTER_MP3_BITRATE": "96"}
+	env := map[string]string{"ECOUTER_MAX_RENDERS": "7", "ECOUTER_WORKERS": "3", "ECOUTER_ENCODERS": "5", "ECOUTER_PAUSE_SENTENCE": "400ms", "ECOUTER_MP3_BITRATE": "96"}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	rc := cfg.renderConfig()
-	if rc.MaxRenders != 7 || rc.Parallel != 3 || rc.Pauses.Sentence.Milliseconds() != 400 || rc.Encode.Bitrate != 96 {
+	if rc.MaxRenders != 7 || rc.Parallel != 3 || rc.Encoders != 5 || rc.Pauses.Sentence.Milliseconds() != 400 || rc.Encode.Bitrate != 96 {
 		t.Fatalf("render config from the environment: %+v", rc)
 	}
 	if cfg.Voice != "fr" {
@@ -458,5 +459,10 @@ func TestConfigValues(t *testing.T) {
 	env = map[string]string{"ECOUTER_SYNTH": "polly"}
 	if cfg, _ = LoadConfig(func(k string) string { return env[k] }); cfg.Voice != "Lea" || cfg.renderConfig().Parallel != 18 {
 		t.Fatalf("polly defaults: voice %q, parallel %d", cfg.Voice, cfg.renderConfig().Parallel)
+	}
+	// Polly's many sentences in flight are network-bound: encoders stay
+	// one per core.
+	if n := cfg.renderConfig().Encoders; n != runtime.NumCPU() {
+		t.Fatalf("polly: %d encoders, want one per core (%d)", n, runtime.NumCPU())
 	}
 }

@@ -95,7 +95,7 @@ func TestStartupLogListsEverySetting(t *testing.T) {
 	for _, key := range []string{
 		"addr", "articles", "synth", "voice", "store", "s3_path_style", "api_key", "public_url", "article_ttl",
 		"site_name", "lexicon", "skip_elements", "skip_classes", "mp3_bitrate", "mp3_rate", "mp3_vbr",
-		"pauses.sentence", "pauses.paragraph", "pauses.heading", "pauses.title", "workers", "max_renders",
+		"pauses.sentence", "pauses.paragraph", "pauses.heading", "pauses.title", "workers", "encoders", "max_renders",
 		"max_chars", "keep_previous", "sentence_cache_max", "gc_interval", "allowed_origins",
 		"feed.title", "feed.limit", "log_level", "log_format", "espeak.speed", "espeak.pitch", "espeak.max_sentence",
 	} {
