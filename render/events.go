@@ -21,7 +21,8 @@ const (
 )
 
 // WithNotify makes the Service tell fn of every Event, synchronously: fn
-// must not block (a cluster publishes them to every node).
+// must return quickly (a cluster publishes them to every node and clears
+// the finished leases they make stale).
 func WithNotify(fn func(Event)) Option { return func(s *Service) { s.notifyFn = fn } }
 
 func (s *Service) notify(kind, id string) { s.notifyEvent(Event{Kind: kind, ID: id}) }

@@ -47,6 +47,10 @@ type Service struct {
 
 	mu      sync.Mutex
 	checked map[string]checked // article ID -> last check against the source
+	// withdrawals counts the withdrawals of each article in this process,
+	// so a check started before a withdrawal is never shared with a caller
+	// that came after it (publish, unpublish, publish again in a row).
+	withdrawals map[string]int
 }
 
 // checked remembers the manifest that matched the source at a given time.
@@ -88,7 +92,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 		sched:   NewLocal(cfg.MaxRenders, log),
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
-		checked: map[string]checked{},
+		checked: map[string]checked{}, withdrawals: map[string]int{},
 	}
 	s.gc = newCollector(rec, cfg, func() time.Time { return s.now() }, metrics)
 	pl.gc = s.gc
@@ -159,6 +163,11 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 	if opt.Force || opt.Wait {
 		flight = fmt.Sprintf("%s\x00%t%t", id, opt.Force, opt.Wait)
 	}
+	s.mu.Lock()
+	if n := s.withdrawals[id]; n > 0 {
+		flight += fmt.Sprintf("\x00w%d", n)
+	}
+	s.mu.Unlock()
 	// The check is shared by every caller and must not die with the first
 	// one's request: it runs detached, bounded by the render timeout.
 	ch := s.ensures.DoChan(flight, func() (v any, err error) {

@@ -73,6 +73,9 @@ func (s *Service) Withdraw(ctx context.Context, id, reason string) error {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}
 	s.forget(id)
+	s.mu.Lock()
+	s.withdrawals[id]++
+	s.mu.Unlock()
 	if err := s.rec.removeRender(ctx, id); err != nil {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}

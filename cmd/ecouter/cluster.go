@@ -117,19 +117,19 @@ func (c *coordination) follow(renders *render.Service) error {
 // notify is the render service's events: published to every node, and a
 // withdrawn or newly stored article's finished leases cleared, so a later
 // render of an older key runs instead of following a stale result. The
-// clearing is NATS I/O, done in the background: notify must not block.
+// clearing is done before notify returns (a few key-value requests, bounded
+// by a short timeout): a render asked for right after a withdrawal must not
+// find the old result still there.
 func (c *coordination) notify(ev render.Event) {
 	c.events.Publish(ev)
 	if ev.Kind != render.EventWithdrawn && ev.Kind != render.EventStored {
 		return
 	}
-	c.sched.Track(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := c.sched.ClearFinished(ctx, ev.ID, ev.Key); err != nil {
-			c.log.Warn("clear finished render leases", "article_id", ev.ID, "err", err)
-		}
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.sched.ClearFinished(ctx, ev.ID, ev.Key); err != nil {
+		c.log.Warn("clear finished render leases", "article_id", ev.ID, "err", err)
+	}
 }
 
 // onChange is api.Config.Changes.
