@@ -84,10 +84,7 @@ func expandDayList(b *strings.Builder, toks []token, i int) int {
 	if len(days) < 2 || !monthAt(toks, skipSpace(toks, k+1)) || skipSpace(toks, k+1) == k+1 {
 		return 0
 	}
-	before := ""
-	if at(toks, i-1).kind == tokSpace {
-		before = strings.ToLower(at(toks, i-2).s)
-	}
+	before := wordBefore(toks, i)
 	var w string
 	switch {
 	case sep.s == "-" && len(days) == 2 && before == "du":
@@ -124,7 +121,7 @@ func expandDate(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	var parts []string
-	if prev := at(toks, i-2); !(at(toks, i-1).kind == tokSpace && articleBefore[strings.ToLower(prev.s)]) {
+	if !articleBefore[wordBefore(toks, i)] {
 		parts = append(parts, "le")
 	}
 	parts = append(parts, dayWords(day))
@@ -149,7 +146,7 @@ func numericDate(toks []token, i int) (day, month, year string, n int) {
 	}
 	sep := t(1).s
 	dateSep := t(1).kind == tokOther && (sep == "/" || sep == "." || sep == "-")
-	afterArticle := t(-1).kind == tokSpace && articleBefore[strings.ToLower(t(-2).s)]
+	afterArticle := articleBefore[wordBefore(toks, i)]
 	switch {
 	case num(0, 4, 4) && t(1).is(tokOther, "-") && num(2, 2, 2) && t(3).is(tokOther, "-") && num(4, 2, 2):
 		day, month, year, n = t(4).s, t(2).s, t(0).s, 5

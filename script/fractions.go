@@ -33,10 +33,7 @@ func expandFraction(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	w := fractionName(n, d)
-	prevWord := ""
-	if at(toks, i-1).kind == tokSpace {
-		prevWord = strings.ToLower(at(toks, i-2).s)
-	}
+	prevWord := wordBefore(toks, i)
 	switch mixed := at(toks, i-1).kind == tokSpace && at(toks, i-2).kind == tokNumber && len(at(toks, i-2).s) <= 3 &&
 		!opensDecimal(at(toks, i-3)); {
 	case mixed && d == 2:

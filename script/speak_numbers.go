@@ -27,7 +27,7 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 	if whole && n == 1 && at(toks, i+1).kind == tokSpace && monthAt(toks, i+2) {
 		w = "premier" // "le 1 mai"
 	}
-	if whole && n == 80 && at(toks, i-1).kind == tokSpace && strings.EqualFold(at(toks, i-2).s, "années") {
+	if whole && n == 80 && wordBefore(toks, i) == "années" {
 		w = "quatre-vingt" // "les années 80", a decade, not a count
 	}
 	emit(b, w, at(toks, i+a.n))

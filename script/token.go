@@ -93,6 +93,15 @@ func at(toks []token, i int) token {
 	return toks[i]
 }
 
+// wordBefore returns, in lower case, the word that one space separates from
+// toks[i] ("le" in "le 3.04", "les" in "les 3/4 octobre"), or "".
+func wordBefore(toks []token, i int) string {
+	if at(toks, i-1).kind != tokSpace || at(toks, i-2).kind != tokWord {
+		return ""
+	}
+	return strings.ToLower(at(toks, i-2).s)
+}
+
 func (t token) is(kind tokKind, s string) bool { return t.kind == kind && t.s == s }
 
 func (t token) capitalised() bool {
