@@ -18,13 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"ecouter/cluster/natstest"
 	"ecouter/jobs"
-	"ecouter/store"
-	"ecouter/store/s3test"
 	"ecouter/synth/polly/pollytest"
 )
 
@@ -175,15 +170,8 @@ func mp3Frames(b []byte) []byte {
 func TestClusterEndToEnd(t *testing.T) {
 	polly := pollytest.New(t, pollytest.Options{Delay: 40 * time.Millisecond})
 	polly.Setenv(t)
-	s3test.Start(t).SetEnv(t) // after Polly: the S3 credentials win, Polly ignores them
+	s3Bucket(t, "ecouter-cluster") // after Polly: the S3 credentials win, Polly ignores them
 	ctx := context.Background()
-	client, err := store.S3Client(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("ecouter-cluster")}); err != nil {
-		t.Fatal(err)
-	}
 	nats := natstest.Start(t, 3)
 
 	texts := map[string]string{"one": sentences("one", 6), "two": sentences("two", 16)}

@@ -14,10 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"ecouter/store"
 	"ecouter/store/s3test"
 	"ecouter/synth/polly/pollytest"
 )
@@ -341,15 +337,7 @@ func TestRenderOnListenOff(t *testing.T) {
 // service: 503 with Retry-After and a JSON error, /readyz 503, /healthz
 // still 200; all recovers when S3 is back.
 func TestS3OutageServe(t *testing.T) {
-	srv := s3test.Start(t)
-	srv.SetEnv(t)
-	client, err := store.S3Client(context.Background(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("ecouter")}); err != nil {
-		t.Fatalf("create bucket: %v\n%s", err, srv.Output())
-	}
+	srv := s3Bucket(t, "ecouter")
 	cms := newHostileCMS(t)
 	env := cms.env()
 	env["ECOUTER_STORE"] = "s3://ecouter/prod"

@@ -15,16 +15,26 @@ import (
 
 // `ecouter render` on an S3 store says where the MP3 is: its s3:// URL,
 // not a local path that does not exist.
-func TestRenderPrintsS3Location(t *testing.T) {
-	s3test.Start(t).SetEnv(t)
-	ctx := context.Background()
-	client, err := store.S3Client(ctx, true)
+// s3Bucket starts a real S3 server (versitygw) for the test, points the AWS
+// environment at it, and creates bucket there. It returns the server, for
+// tests that stop and restart it.
+func s3Bucket(t *testing.T, bucket string) *s3test.Server {
+	t.Helper()
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
+	client, err := store.S3Client(context.Background(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("renders")}); err != nil {
-		t.Fatal(err)
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatalf("create bucket %s: %v\n%s", bucket, err, srv.Output())
 	}
+	return srv
+}
+
+func TestRenderPrintsS3Location(t *testing.T) {
+	s3Bucket(t, "renders")
+	ctx := context.Background()
 	env := map[string]string{
 		"ECOUTER_ARTICLES": "dir:" + articleDir(t), "ECOUTER_STORE": "s3://renders/site",
 		"ECOUTER_S3_PATH_STYLE": "true",
