@@ -40,25 +40,10 @@ func hardServer(t *testing.T, cfg Config, st store.Store) (*httptest.Server, *sy
 	return srv, syn
 }
 
+// hcall is req without a body.
 func hcall(t *testing.T, method, url string, hdr ...string) (*http.Response, []byte) {
 	t.Helper()
-	r, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		r.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, b
+	return req(t, method, url, "", hdr...)
 }
 
 // jsonError checks that an error answer is {"error", "code"} JSON.
