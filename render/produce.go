@@ -24,6 +24,10 @@ type sentence struct {
 // cache), trimmed and levelled in parallel, at most a window ahead of the
 // encoder, so a long article is never held whole in memory.
 type production struct {
+	pl       *pipeline
+	us       []unit
+	target   float64
+	plan     *reusePlan // its units are not produced ahead
 	results  []chan sentence
 	ahead    chan struct{}
 	cancel   context.CancelFunc
@@ -31,10 +35,11 @@ type production struct {
 	g        *errgroup.Group
 }
 
-func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *production {
+func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan *reusePlan) *production {
 	parallel := max(1, pl.cfg.Parallel)
 	ctx, cancel := context.WithCancel(ctx)
 	pr := &production{
+		pl: pl, us: us, target: target, plan: plan,
 		results:  make([]chan sentence, len(us)),
 		ahead:    make(chan struct{}, 2*parallel+2),
 		cancel:   cancel,
@@ -49,6 +54,9 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *pro
 	go func() {
 		defer close(pr.launched)
 		for i, u := range us {
+			if plan.skipped(i) {
+				continue
+			}
 			select {
 			case pr.ahead <- struct{}{}:
 			case <-gctx.Done():
@@ -68,7 +76,16 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *pro
 }
 
 // next waits for unit i (taken in order) and frees its place in the window.
+// A unit the plan skipped, but which the assembly needs after all (its run
+// could not be placed), is prepared there and then.
 func (pr *production) next(ctx context.Context, i int) (sentence, error) {
+	if pr.plan.skipped(i) {
+		r := pr.pl.prepareSentence(ctx, pr.us[i].spoken, pr.target)
+		if r.err != nil {
+			r.err = &SentenceError{Index: pr.us[i].cue + 1, Err: r.err}
+		}
+		return r, r.err
+	}
 	select {
 	case r := <-pr.results[i]:
 		<-pr.ahead
