@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"ecouter/audio"
 )
@@ -30,6 +31,8 @@ type production struct {
 	plan     *reusePlan // its units are not produced ahead
 	results  []chan sentence
 	ahead    chan struct{}
+	chars    *semaphore.Weighted // the window in spoken characters
+	budget   int64
 	cancel   context.CancelFunc
 	launched chan struct{}
 	g        *errgroup.Group
@@ -42,12 +45,14 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan
 		pl: pl, us: us, target: target, plan: plan,
 		results:  make([]chan sentence, len(us)),
 		ahead:    make(chan struct{}, 2*parallel+2),
+		budget:   int64(2*parallel+2) * windowCharsPerUnit,
 		cancel:   cancel,
 		launched: make(chan struct{}),
 	}
 	for i := range pr.results {
 		pr.results[i] = make(chan sentence, 1)
 	}
+	pr.chars = semaphore.NewWeighted(pr.budget)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
 	pr.g = g
@@ -60,6 +65,9 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan
 			select {
 			case pr.ahead <- struct{}{}:
 			case <-gctx.Done():
+				return
+			}
+			if pr.chars.Acquire(gctx, pr.weight(i)) != nil {
 				return
 			}
 			g.Go(func() error {
@@ -89,6 +97,7 @@ func (pr *production) next(ctx context.Context, i int) (sentence, error) {
 	select {
 	case r := <-pr.results[i]:
 		<-pr.ahead
+		pr.chars.Release(pr.weight(i))
 		if r.err != nil {
 			// Once one unit fails the others are cancelled; report the
 			// failure that started it, not a cancellation.
@@ -100,6 +109,17 @@ func (pr *production) next(ctx context.Context, i int) (sentence, error) {
 	case <-ctx.Done():
 		return sentence{}, ctx.Err()
 	}
+}
+
+// windowCharsPerUnit: the window ahead of the encoder holds a few units, and
+// at most as many characters as that many sentences of news copy have, so
+// that the pieces of a very long sentence (each up to the engine's limit,
+// 40 s of audio and more) are not held six at a time.
+const windowCharsPerUnit = 200
+
+// weight is what unit i takes of the window: its characters, at most all.
+func (pr *production) weight(i int) int64 {
+	return min(pr.budget, int64(len([]rune(pr.us[i].spoken))))
 }
 
 // stop ends the workers and returns the first error among them.
