@@ -299,6 +299,12 @@ type oldAudio struct {
 	key  string
 	head int64
 	b    store.Blob
+	// pos is where b is; last is the run read before, ending there. Runs
+	// are read in order and each starts a few frames before the last
+	// ended (its reservoir), which last holds: no seek, so one request to
+	// S3 serves them all.
+	pos  int64
+	last []byte
 }
 
 // maxRunBytes bounds what a (damaged) index can make a render read.
@@ -318,13 +324,18 @@ func (o *oldAudio) load(ctx context.Context, rec *runRecord) (audio.SegmentMP3, 
 		}
 		o.b = b
 	}
-	if _, err := o.b.Seek(o.head+rec.From, io.SeekStart); err != nil {
+	from, buf := o.head+rec.From, make([]byte, n)
+	have := 0
+	if lo := o.pos - int64(len(o.last)); from >= lo && from <= o.pos && o.pos < from+n {
+		have = copy(buf, o.last[from-lo:])
+	} else if _, err := o.b.Seek(from, io.SeekStart); err != nil {
 		return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
 	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(o.b, buf); err != nil {
+	if _, err := io.ReadFull(o.b, buf[have:]); err != nil {
+		o.pos, o.last = -1, nil // where b is is unknown: seek next time
 		return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
 	}
+	o.pos, o.last = from+n, buf
 	return audio.SegmentMP3{Frames: buf, Lead: rec.Lead, Keep: rec.Frames}, nil
 }
 

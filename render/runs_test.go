@@ -25,12 +25,17 @@ import (
 // store is after a day in service.
 func reuseStore(t *testing.T, full bool, versions ...string) (*memSource, store.Store, []*Manifest, *Service) {
 	t.Helper()
-	ctx := context.Background()
-	src := &memSource{articles: map[string]article.Article{}}
 	st, err := store.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return reuseIn(t, st, full, versions...)
+}
+
+func reuseIn(t *testing.T, st store.Store, full bool, versions ...string) (*memSource, store.Store, []*Manifest, *Service) {
+	t.Helper()
+	ctx := context.Background()
+	src := &memSource{articles: map[string]article.Article{}}
 	cfg := DefaultConfig()
 	cfg.FullReencode = full
 	svc := New(src, voice16(), st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
@@ -79,10 +84,25 @@ func edited(html string, n int) string {
 // synthesised, most are neither levelled nor encoded, and the stored file
 // is the one a full render of the edited article gives, byte for byte.
 func TestEditReusesUnchangedRuns(t *testing.T) {
+	for name, newStore := range map[string]func(*testing.T) store.Store{
+		"dir": func(t *testing.T) store.Store {
+			st, err := store.NewDir(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		"s3": newS3Store,
+	} {
+		t.Run(name, func(t *testing.T) { editReusesUnchangedRuns(t, newStore(t)) })
+	}
+}
+
+func editReusesUnchangedRuns(t *testing.T, st store.Store) {
 	v1 := longArticle(60)
 	v2 := edited(v1, 31)
 	v3 := edited(v2, 8)
-	_, st, ms, _ := reuseStore(t, false, v1, v2, v3)
+	_, st, ms, _ := reuseIn(t, st, false, v1, v2, v3)
 	// The full render: v3 in a fresh store whose calibration is the one
 	// the edits were levelled with.
 	var idx segmentIndex
