@@ -115,8 +115,11 @@ func splitFrames(b []byte) ([][]byte, []frame, error) {
 }
 
 // mainData returns each frame's main data (the Huffman-coded audio, which
-// the bit reservoir lets start in earlier frames), as bytes.
-func mainData(frames [][]byte, fs []frame) ([][]byte, error) {
+// the bit reservoir lets start in earlier frames), as bytes. The frames
+// before from are only there for the reservoir bytes they hold: cut out of
+// a longer stream, their own main data may start before the first of them
+// (it is then nil).
+func mainData(frames [][]byte, fs []frame, from int) ([][]byte, error) {
 	var area []byte // the frames' main data areas, end to end
 	out := make([][]byte, len(frames))
 	for i, b := range frames {
@@ -124,6 +127,9 @@ func mainData(frames [][]byte, fs []frame) ([][]byte, error) {
 		start := len(area) - f.mainDataBegin(b)
 		area = append(area, b[4+f.side:]...)
 		n := (f.mainDataBits(b) + 7) / 8
+		if start < 0 && i < from {
+			continue
+		}
 		if start < 0 || start+n > len(area) {
 			return nil, fmt.Errorf("%w: main data outside the stream (frame %d)", ErrFrame, i)
 		}

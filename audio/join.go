@@ -23,11 +23,15 @@ type Joiner struct {
 	area    int      // area bytes of all frames so far
 	end     int      // where the last frame's main data ends
 
-	frames  int   // audio frames
-	bytes   int64 // of the whole stream, placeholder included
-	crc     uint16
-	toc     seekTable
-	samples int // per frame
+	frames int   // audio frames
+	bytes  int64 // of the whole stream, placeholder included
+	// appended is where the next frame will start in the stream; recent
+	// are the last frames' starts and main data area sizes, for Mark.
+	appended int64
+	recent   []recentFrame
+	crc      uint16
+	toc      seekTable
+	samples  int // per frame
 }
 
 // Append adds a segment's frames (see SegmentMP3) and returns
@@ -37,7 +41,7 @@ func (j *Joiner) Append(seg SegmentMP3) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("join mp3: %w", err)
 	}
-	data, err := mainData(frames, fs)
+	data, err := mainData(frames, fs, seg.Lead)
 	if err != nil {
 		return nil, fmt.Errorf("join mp3: %w", err)
 	}
@@ -71,10 +75,56 @@ func (j *Joiner) Append(seg SegmentMP3) ([]byte, error) {
 		j.write(starts[i], data[i])
 		j.end = starts[i] + len(data[i])
 		j.toc.add(f.kbps)
+		j.remember(f)
 		j.frames++
 		j.samples = f.samples
 	}
 	return j.ready(false), nil
+}
+
+type recentFrame struct {
+	start     int64
+	area      int
+	maxLookup int
+}
+
+func (j *Joiner) remember(f frame) {
+	const keep = 16
+	if len(j.recent) == keep {
+		j.recent = append(j.recent[:0], j.recent[1:]...)
+	}
+	j.recent = append(j.recent, recentFrame{start: j.appended, area: f.size - 4 - f.side, maxLookup: f.maxLookup})
+	j.appended += int64(f.size)
+}
+
+// Mark is a place in the joined stream, between two appended frames.
+type Mark struct {
+	Frame int   // audio frames before it
+	At    int64 // stream offset of the next frame (the placeholder counts)
+	// From is where to start reading for the frames after the mark to be
+	// appended again (SegmentMP3.Lead = Lead): the Lead frames before At
+	// hold every reservoir byte the next frame may point back to.
+	From int64
+	Lead int
+}
+
+// Mark tells where the next appended frame goes, so that the frames after
+// it can later be cut out of the stored stream and joined into another.
+func (j *Joiner) Mark() Mark {
+	m := Mark{Frame: j.frames, At: j.appended, From: j.appended}
+	need := 0
+	for k := len(j.recent) - 1; k >= 0; k-- {
+		r := j.recent[k]
+		if need == 0 {
+			need = r.maxLookup
+		}
+		if need <= 0 {
+			break
+		}
+		m.From, m.Lead = r.start, m.Lead+1
+		need -= r.area
+	}
+	return m
 }
 
 // write puts main data at stream area position pos, across the pending
@@ -132,6 +182,7 @@ func (j *Joiner) Flush() []byte { return j.ready(true) }
 // the Info header replaces) in the stream.
 func (j *Joiner) Placeholder(b []byte) {
 	j.bytes += int64(len(b))
+	j.appended += int64(len(b))
 }
 
 // InfoTag returns the Info (CBR) or Xing (VBR) frame for the joined

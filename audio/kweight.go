@@ -16,6 +16,9 @@ func (f *biquad) process(x float64) float64 {
 	return y
 }
 
+// reset puts the filter at rest, as after a long silence.
+func (f *biquad) reset() { f.x1, f.x2, f.y1, f.y2 = 0, 0, 0, 0 }
+
 // kWeighting returns the two BS.1770 K-weighting stages (head-effect high
 // shelf, then RLB high-pass) for rate. The coefficients come from the
 // analog prototypes through the bilinear transform, as libebur128 does,

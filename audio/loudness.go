@@ -55,6 +55,33 @@ func (m *Meter) Add(samples []float32) {
 	}
 }
 
+// Restart begins a new stretch of audio measured on its own, as if by a
+// fresh meter whose steps are appended to this one's: the filters start
+// again from rest and an incomplete step is dropped. Stretches that start
+// in silence measure the same whether they were metered here or elsewhere
+// (see Steps and AddSteps), which is what lets an article's loudness be
+// summed from stored pieces.
+func (m *Meter) Restart() {
+	m.shelf.reset()
+	m.hp.reset()
+	m.acc, m.n = 0, 0
+}
+
+// Steps returns the sums of the complete 100 ms steps from step from on.
+func (m *Meter) Steps(from int) []float64 {
+	return append([]float64(nil), m.sums[min(from, len(m.sums)):]...)
+}
+
+// StepCount is how many complete steps were measured.
+func (m *Meter) StepCount() int { return len(m.sums) }
+
+// AddSteps appends steps measured by another meter at the same rate (see
+// Restart), after dropping any incomplete step of this one.
+func (m *Meter) AddSteps(steps []float64) {
+	m.Restart()
+	m.sums = append(m.sums, steps...)
+}
+
 // Loudness is the integrated loudness of everything added so far, gated
 // as Loudness does; an incomplete last 100 ms is left out.
 func (m *Meter) Loudness() float64 {

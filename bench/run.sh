@@ -98,11 +98,17 @@ if want render; then
 	for i in $(seq "$RUNS"); do
 		rm -rf "$W/estore"
 		cp samples/articles/tramway-nantes.json "$W/edit/tramway-nantes.json"
+		# A store past its first render: its loudness calibration is
+		# measured (a fresh store's first render measures it, and renders
+		# levelled before and after it are not mixed).
+		cp samples/articles/budget-municipal.json "$W/edit/budget-municipal.json"
+		ECOUTER_STORE="$W/estore" ECOUTER_ARTICLES="dir:$W/edit" ECOUTER_LOG_LEVEL=warn "$ECOUTER" render budget-municipal >/dev/null 2>&1
 		timed "edit.full=ECOUTER_STORE='$W/estore' ECOUTER_ARTICLES='dir:$W/edit' ECOUTER_LOG_LEVEL=warn '$ECOUTER' render tramway-nantes"
 		sed -i "s/Après quatre ans de travaux/Après quatre longues années de travaux (edit $i)/" "$W/edit/tramway-nantes.json"
 		timed "edit.rerender=ECOUTER_STORE='$W/estore' ECOUTER_ARTICLES='dir:$W/edit' ECOUTER_LOG_LEVEL=warn '$ECOUTER' render tramway-nantes"
+		record edit.reused "$(grep -o '"reused_sentences": [0-9]*' "$W/estore/articles/tramway-nantes/manifest.json" | grep -o '[0-9]*$' || echo 0)"
 	done
-	note "One-sentence edit: \`ecouter render tramway-nantes\` into a fresh store (the full render), then again after one sentence of its first paragraph is changed (\`sed\` on the article's JSON, read with ECOUTER_ARTICLES=dir:), timed against the full render of the same run."
+	note "One-sentence edit: \`ecouter render tramway-nantes\` into a fresh store where only budget-municipal was rendered before, untimed, so that the loudness calibration is measured (the full render), then again after one sentence of its first paragraph is changed (\`sed\` on the article's JSON, read with ECOUTER_ARTICLES=dir:), timed against the full render of the same run. The re-render takes the frames of the runs of sentences the edit left unchanged from the previous MP3 (ECOUTER_SEGMENT_REUSE, on by default): $(last edit.reused) of the article's sentences on the last run."
 	note "Full render: \`ecouter render -o out.mp3 tramway-nantes\` with a fresh ECOUTER_STORE each run (no sentence cache) against \`espeak-ng -v fr --stdout < text | lame -b 64 --resample 44.1 - out.mp3\` on the same $CHARS characters (the sentences of \`ecouter script tramway-nantes\`). Audio: ecouter $(printf '%.0f' "$(duration "$W/render.mp3")") s (165 words/min, pauses), pipeline $(printf '%.0f' "$(duration "$W/pipeline.mp3")") s (espeak's default 175 words/min, no pauses), hence x real time is given per side and the goal is on wall time."
 fi
 

@@ -81,6 +81,9 @@ func (c *calibration) observe(used offsets, excerpt audio.Clip, seconds float64,
 	known := c.loss != nil
 	c.mu.Unlock()
 	var loss float64
+	if !known && len(excerpt.Samples) == 0 {
+		return nil // reused frames: no excerpt of this render's own to measure
+	}
 	if !known {
 		l, err := measureEncoderLoss(excerpt, opt)
 		if err != nil {

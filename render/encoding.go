@@ -60,6 +60,13 @@ type encoding struct {
 	first   audio.SegmentMP3 // its Info frame is the stream's template
 	err     error            // the joiner's; read after joined is closed
 
+	// Runs (see runs.go): the runs whose first segment is yet to be
+	// dispatched, told to the joiner with it; gap: runs were reused, so the
+	// excerpt stops where the first of them starts.
+	marks     []*runRecord
+	gap       bool
+	headBytes int64 // the stored file's ID3 tag, before the frames
+
 	mu            sync.Mutex
 	encodeSeconds float64
 }
@@ -68,6 +75,11 @@ type segmentResult struct {
 	seg audio.SegmentMP3
 	in  audio.Segment // to encode again without the reservoir
 	err error
+	// A reused run's frames are read by load when the joiner gets to them;
+	// redo encodes the run again from its sentences if they cannot be
+	// read or joined.
+	load, redo func() (audio.SegmentMP3, error)
+	mark       *runRecord // a run starts with this segment
 }
 
 // lameDelay is lame's encoder delay plus the decoder's, in output samples:
@@ -116,15 +128,20 @@ func (e *encoding) silence(d time.Duration) {
 
 // add appends samples, a second at a time, so that a segment is cut
 // within a long sentence piece and the PCM held stays about maxSegment.
-func (e *encoding) add(samples []float32) {
+func (e *encoding) add(samples []float32) { e.feed(samples, true) }
+
+// feed is add, measuring the loudness of the samples or not.
+func (e *encoding) feed(samples []float32, metered bool) {
 	for len(samples) > 0 {
 		n := min(len(samples), e.rate)
 		chunk := samples[:n]
 		samples = samples[n:]
 		e.pcm = append(e.pcm, chunk...)
 		e.total += n
-		e.meter.Add(chunk)
-		if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 {
+		if metered {
+			e.meter.Add(chunk)
+		}
+		if keep := int(calibrationExcerpt.Seconds())*e.rate - len(e.excerpt); keep > 0 && !e.gap {
 			e.excerpt = append(e.excerpt, chunk[:min(keep, n)]...)
 		}
 		if e.cut == 0 && e.total-e.at(e.segStart) >= int(maxSegment.Seconds())*e.rate {
@@ -156,6 +173,78 @@ func (e *encoding) boundary() {
 	}
 }
 
+// padToGrid lengthens the pause being added so that the position falls on
+// the frame grid: the start of a run (see runs.go), encoded the same
+// wherever in the article it lands. A cut still waiting for its context is
+// dropped: the run's cut, a little later, replaces it.
+func (e *encoding) padToGrid() {
+	e.cut = 0
+	if r := (e.gridIn - (e.total+e.delayIn)%e.gridIn) % e.gridIn; r > 0 {
+		e.add(make([]float32, r))
+	}
+	e.cut = 0
+}
+
+// cutRun cuts at the position (on the grid: padToGrid) for the run rec
+// that starts there, and starts measuring its loudness on its own.
+func (e *encoding) cutRun(rec *runRecord) {
+	f := (e.total + e.delayIn) / e.gridIn * e.gridFrames
+	if f <= e.segStart || e.at(f) != e.total+e.delayIn {
+		return // not a run: the record gets no mark and is never reused
+	}
+	e.cut = f
+	e.beginRun(rec, f)
+}
+
+// beginRun starts the run rec at frame f, the current position.
+func (e *encoding) beginRun(rec *runRecord, f int) {
+	e.meter.Restart()
+	rec.firstStep, rec.at, rec.frame = e.meter.StepCount(), e.total, f
+	e.marks = append(e.marks, rec)
+}
+
+// markAt returns (and forgets) the run that starts at frame f, if any.
+func (e *encoding) markAt(f int) *runRecord {
+	if len(e.marks) == 0 || e.marks[0].frame != f {
+		return nil
+	}
+	rec := e.marks[0]
+	e.marks = e.marks[1:]
+	return rec
+}
+
+// reuse puts the frames of a run of the previous render (old) in place of
+// its audio, right after cutRun(rec): the silence that starts the run is
+// what the segment before is encoded with after its end; then the run's
+// frames go to the joiner (load, or redo), its loudness steps are counted,
+// and the position moves to its end, a cut on the grid. It reports false,
+// having changed nothing, if the run cannot be placed here.
+func (e *encoding) reuse(rec, old *runRecord, load, redo func() (audio.SegmentMP3, error)) bool {
+	if len(old.Units) == 0 || len(e.marks) == 0 || e.marks[len(e.marks)-1] != rec || old.Samples%e.gridIn != 0 {
+		return false
+	}
+	cut := e.cut == rec.frame && e.total+old.Units[0].Pause >= e.at(e.cut+e.context)
+	follows := e.cut == 0 && e.segStart == rec.frame // another reused run before
+	if !cut && !follows {
+		return false
+	}
+	e.feed(make([]float32, old.Units[0].Pause), false)
+	if e.cut != 0 || e.segStart != rec.frame || e.markAt(rec.frame) != rec {
+		return false // cannot happen: the segment before was dispatched by the feed
+	}
+	res := make(chan segmentResult, 1)
+	res <- segmentResult{load: load, redo: redo, mark: rec}
+	e.results <- res
+	e.segments++
+	e.total = rec.at + old.Samples
+	e.segStart = rec.frame + old.Samples/e.gridIn*e.gridFrames
+	e.base = e.at(max(0, e.segStart-e.context))
+	e.pcm = make([]float32, e.total-e.base) // the silence before the next run
+	e.meter.AddSteps(old.Steps)
+	e.gap = true
+	return true
+}
+
 // dispatch starts encoding the open segment once the audio after its end
 // that its encoder is given is there.
 func (e *encoding) dispatch() {
@@ -183,6 +272,7 @@ func (e *encoding) encodeSegment(keep, end int) {
 		Lead: e.segStart - from, Keep: keep,
 	}
 	e.segments++
+	mark := e.markAt(e.segStart)
 	res := make(chan segmentResult, 1)
 	e.slots <- struct{}{}
 	e.results <- res
@@ -191,7 +281,7 @@ func (e *encoding) encodeSegment(keep, end int) {
 		t := time.Now()
 		seg, err := audio.EncodeSegment(in, e.opt)
 		e.spent(t)
-		res <- segmentResult{seg: seg, in: in, err: err}
+		res <- segmentResult{seg: seg, in: in, err: err, mark: mark}
 	}()
 }
 
@@ -210,8 +300,19 @@ func (e *encoding) join(results <-chan chan segmentResult) {
 		if e.err != nil {
 			continue // drain
 		}
+		if r.load != nil {
+			t := time.Now()
+			if r.seg, r.err = r.load(); r.err != nil {
+				r.seg, r.err = r.redo()
+			}
+			e.spent(t)
+		}
 		if e.err = r.err; e.err != nil {
 			continue
+		}
+		if r.mark != nil {
+			m := e.joiner.Mark()
+			r.mark.mark = &m
 		}
 		if first {
 			e.first, first = r.seg, false
@@ -221,7 +322,17 @@ func (e *encoding) join(results <-chan chan segmentResult) {
 			}
 		}
 		b, err := e.joiner.Append(r.seg)
-		if errors.Is(err, audio.ErrJoin) {
+		if err != nil && r.redo != nil {
+			// Frames read from the previous MP3 that do not join (or
+			// do not parse): the run is encoded again, without the
+			// reservoir, which always joins.
+			t := time.Now()
+			r.seg, err = r.redo()
+			e.spent(t)
+			if err == nil {
+				b, err = e.joiner.Append(r.seg)
+			}
+		} else if errors.Is(err, audio.ErrJoin) {
 			// Without the reservoir a segment's frames need nothing
 			// before them, so they always follow.
 			t := time.Now()
@@ -296,6 +407,7 @@ func (e *encoding) finish(tags audio.Tags) (io.Reader, int64, error) {
 	if _, err := audio.WriteTags(&head, tags, time.Duration(e.seconds()*float64(time.Second))); err != nil {
 		return nil, 0, fmt.Errorf("encode: %w", err)
 	}
+	e.headBytes = int64(head.Len())
 	rest := io.NewSectionReader(e.sp, int64(len(tag)), size-int64(len(tag)))
 	file := io.MultiReader(&head, bytes.NewReader(tag), rest)
 	return file, int64(head.Len()) + size, nil

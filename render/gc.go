@@ -91,7 +91,7 @@ func (c *collector) collect(ctx context.Context, dry bool) (Collection, error) {
 	var audio, sentences []store.Info
 	for _, in := range infos {
 		switch keyKind(in.Key) {
-		case kindAudio, kindManifest:
+		case kindAudio, kindManifest, kindSegments:
 			audio = append(audio, in)
 		case kindSentence:
 			sentences = append(sentences, in)
@@ -140,7 +140,7 @@ func (c *collector) collectArticle(ctx context.Context, id string) (Collection, 
 // newer than the current render's is a render being stored or a crash's
 // leftover: it goes once older than orphanAge and KeepPrevious.
 func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out *Collection) {
-	var mp3s []store.Info
+	var mp3s, indexes []store.Info
 	current := ""
 	for _, in := range infos {
 		switch keyKind(in.Key) {
@@ -150,11 +150,30 @@ func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out 
 			}
 		case kindAudio:
 			mp3s = append(mp3s, in)
+		case kindSegments:
+			indexes = append(indexes, in)
 		}
 	}
 	if current == "" {
 		return // no readable manifest: nothing can be told apart safely
 	}
+	// A segment index goes with its MP3; one without (the render that was
+	// storing it failed) once it is old enough not to be one being stored.
+	defer func(before int) {
+		gone := map[string]bool{}
+		for _, r := range out.Removed[before:] {
+			gone[segmentsKey(r.Key)] = true
+		}
+		kept := map[string]bool{}
+		for _, in := range mp3s {
+			kept[segmentsKey(in.Key)] = !gone[segmentsKey(in.Key)]
+		}
+		for _, in := range indexes {
+			if gone[in.Key] || (!kept[in.Key] && c.now().Sub(in.ModTime) >= orphanAge) {
+				out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "its audio is removed"})
+			}
+		}
+	}(len(out.Removed))
 	// Oldest first; S3 times are to the second, so on a tie the current
 	// render counts as the newest.
 	isCurrent := func(in store.Info) int {

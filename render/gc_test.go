@@ -103,7 +103,8 @@ func keepPrevious(t *testing.T, st store.Store) {
 	}
 	skew.Store(int64(61 * time.Minute))
 	dry, err = svc.Collect(ctx, true)
-	if err != nil || len(dry.Removed) != 2 || dry.Freed == 0 {
+	// The previous audio goes with its segment index.
+	if err != nil || len(dry.Removed) != 3 || dry.Freed == 0 {
 		t.Fatalf("dry run after KeepPrevious: %+v, %v", dry, err)
 	}
 	if _, err := st.Stat(ctx, v1.Audio); err != nil {
@@ -117,8 +118,12 @@ func keepPrevious(t *testing.T, st store.Store) {
 	for _, r := range got.Removed {
 		removed[r.Key] = r.Reason
 	}
-	if len(removed) != 2 || removed[v1.Audio] != "superseded" || removed["articles/a1/stray.mp3"] == "" {
-		t.Fatalf("removed %v, want the previous audio and the stray file", removed)
+	if len(removed) != 3 || removed[v1.Audio] != "superseded" || removed["articles/a1/stray.mp3"] == "" ||
+		removed[segmentsKey(v1.Audio)] != "its audio is removed" {
+		t.Fatalf("removed %v, want the previous audio, its segment index and the stray file", removed)
+	}
+	if _, err := st.Stat(ctx, segmentsKey(v2.Audio)); err != nil {
+		t.Fatalf("the current render's segment index: %v", err)
 	}
 	if got.Freed != dry.Freed || got.Bytes[kindAudio] != v2.Size {
 		t.Fatalf("freed %d (dry run said %d), audio left %d, want %d", got.Freed, dry.Freed, got.Bytes[kindAudio], v2.Size)

@@ -27,6 +27,9 @@ type Manifest struct {
 	Characters  int     `json:"characters"`
 	Sentences   int     `json:"sentences"`
 	Synthesized int     `json:"synthesized"` // sentences sent to the backend (the rest came from the sentence cache)
+	// Reused sentences were neither synthesised nor encoded: their MP3
+	// frames came from the previous render (an edit elsewhere).
+	Reused int `json:"reused_sentences,omitempty"`
 	// BilledCharacters is what the backend charged for this render (Polly's
 	// x-amzn-RequestCharacters); 0 for free engines and cached sentences.
 	BilledCharacters int64 `json:"billed_characters"`

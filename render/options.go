@@ -35,6 +35,10 @@ type Config struct {
 	// KeepRetracted keeps the stored audio of an article the source no
 	// longer shows (401, 403, 404, 410) instead of withdrawing it.
 	KeepRetracted bool
+	// FullReencode encodes every segment of every render, instead of
+	// taking the frames of the runs of sentences an edit left unchanged
+	// from the previous render.
+	FullReencode bool
 }
 
 // Defaults of the settings the render package owns.

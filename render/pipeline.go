@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ecouter/audio"
+	"ecouter/store"
 	"ecouter/synth"
 )
 
@@ -66,9 +67,17 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 	var usage synth.Usage
 	ctx = synth.WithUsage(ctx, &usage)
 	used := pl.calib.current(ctx)
-	prod := pl.produce(ctx, us, pl.cfg.TargetLUFS+used.total())
+	keys := make([]string, len(us))
+	for i, u := range us {
+		keys[i] = sentenceKey(pl.synth.Fingerprint(), u.spoken)
+	}
+	plan := pl.reuse(ctx, t, us, keys, used)
+	if plan != nil {
+		used = plan.used
+	}
+	prod := pl.produce(ctx, us, pl.cfg.TargetLUFS+used.total(), plan)
 	defer prod.stop() //nolint:errcheck // errors arrive through next
-	a, err := pl.assemble(ctx, t, us, sentences, prod)
+	a, err := pl.assemble(ctx, t, us, keys, sentences, prod, plan)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)
 	}
@@ -79,11 +88,27 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 	a.timings.Loudness = since(tl)
 
 	m := pl.manifest(t, a, loud, &usage)
-	if err := pl.publish(ctx, t, m, a, start); err != nil {
+	if err := pl.publish(ctx, t, m, a, pl.index(a, used, a.enc.headBytes), start); err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)
 	}
 	pl.account(m, a)
 	return m, nil
+}
+
+// reuse plans what the render takes from the previous one, unless told
+// not to: the runs of sentences its stored index has unchanged.
+func (pl *pipeline) reuse(ctx context.Context, t task, us []unit, keys []string, used offsets) *reusePlan {
+	if pl.cfg.FullReencode || t.prev == nil {
+		return nil
+	}
+	idx, err := pl.rec.segmentIndex(ctx, t.prev.Audio)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			pl.log.Warn("segment index unreadable: encoding every segment", "article_id", t.id, "err", err)
+		}
+		return nil
+	}
+	return pl.planReuse(us, keys, idx, used)
 }
 
 // manifest describes the render assembled in a.
@@ -95,7 +120,7 @@ func (pl *pipeline) manifest(t task, a *assembly, loud Loudness, usage *synth.Us
 		Published: art.Published, Modified: art.Modified, Categories: art.Categories,
 		Audio: audioKey(t.id, t.p.key), Size: a.size, Duration: a.enc.seconds(),
 		Backend: pl.synth.Name(), Voice: pl.synth.Fingerprint(),
-		Characters: a.chars, Sentences: len(a.cues), Synthesized: a.synthesized,
+		Characters: a.chars, Sentences: len(a.cues), Synthesized: a.synthesized, Reused: a.reused,
 		BilledCharacters: usage.Characters(), Requests: usage.Requests(),
 		RenderedAt: time.Now().UTC(),
 		Loudness:   loud,
@@ -141,6 +166,9 @@ func (pl *pipeline) confirmLoudness(used offsets, a *assembly) Loudness {
 		out.InputLUFS, out.GainDB = in/float64(n), gain/float64(n)
 	}
 	excerpt := audio.Clip{Rate: enc.rate, Samples: enc.excerpt}
+	if enc.gap {
+		excerpt.Samples = nil // it stops where reused frames start
+	}
 	if err := pl.calib.observe(used, excerpt, enc.seconds(), pl.cfg.Encode, pl.cfg.TargetLUFS, out.OutputLUFS); err != nil {
 		pl.log.Warn("loudness calibration", "err", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"ecouter/audio"
 )
@@ -24,34 +25,49 @@ type sentence struct {
 // cache), trimmed and levelled in parallel, at most a window ahead of the
 // encoder, so a long article is never held whole in memory.
 type production struct {
+	pl       *pipeline
+	us       []unit
+	target   float64
+	plan     *reusePlan // its units are not produced ahead
 	results  []chan sentence
 	ahead    chan struct{}
+	chars    *semaphore.Weighted // the window in spoken characters
+	budget   int64
 	cancel   context.CancelFunc
 	launched chan struct{}
 	g        *errgroup.Group
 }
 
-func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *production {
+func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan *reusePlan) *production {
 	parallel := max(1, pl.cfg.Parallel)
 	ctx, cancel := context.WithCancel(ctx)
 	pr := &production{
+		pl: pl, us: us, target: target, plan: plan,
 		results:  make([]chan sentence, len(us)),
 		ahead:    make(chan struct{}, 2*parallel+2),
+		budget:   int64(2*parallel+2) * windowCharsPerUnit,
 		cancel:   cancel,
 		launched: make(chan struct{}),
 	}
 	for i := range pr.results {
 		pr.results[i] = make(chan sentence, 1)
 	}
+	pr.chars = semaphore.NewWeighted(pr.budget)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
 	pr.g = g
 	go func() {
 		defer close(pr.launched)
 		for i, u := range us {
+			if plan.skipped(i) {
+				continue
+			}
 			select {
 			case pr.ahead <- struct{}{}:
 			case <-gctx.Done():
+				return
+			}
+			if pr.chars.Acquire(gctx, pr.weight(i)) != nil {
 				return
 			}
 			g.Go(func() error {
@@ -68,10 +84,20 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64) *pro
 }
 
 // next waits for unit i (taken in order) and frees its place in the window.
+// A unit the plan skipped, but which the assembly needs after all (its run
+// could not be placed), is prepared there and then.
 func (pr *production) next(ctx context.Context, i int) (sentence, error) {
+	if pr.plan.skipped(i) {
+		r := pr.pl.prepareSentence(ctx, pr.us[i].spoken, pr.target)
+		if r.err != nil {
+			r.err = &SentenceError{Index: pr.us[i].cue + 1, Err: r.err}
+		}
+		return r, r.err
+	}
 	select {
 	case r := <-pr.results[i]:
 		<-pr.ahead
+		pr.chars.Release(pr.weight(i))
 		if r.err != nil {
 			// Once one unit fails the others are cancelled; report the
 			// failure that started it, not a cancellation.
@@ -83,6 +109,17 @@ func (pr *production) next(ctx context.Context, i int) (sentence, error) {
 	case <-ctx.Done():
 		return sentence{}, ctx.Err()
 	}
+}
+
+// windowCharsPerUnit: the window ahead of the encoder holds a few units, and
+// at most as many characters as that many sentences of news copy have, so
+// that the pieces of a very long sentence (each up to the engine's limit,
+// 40 s of audio and more) are not held six at a time.
+const windowCharsPerUnit = 200
+
+// weight is what unit i takes of the window: its characters, at most all.
+func (pr *production) weight(i int) int64 {
+	return min(pr.budget, int64(len([]rune(pr.us[i].spoken))))
 }
 
 // stop ends the workers and returns the first error among them.

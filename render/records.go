@@ -23,6 +23,7 @@ import (
 //
 //	articles/<id>/manifest.json    the current render's Manifest
 //	articles/<id>/<key>.mp3        a render's MP3, by content key
+//	articles/<id>/<key>.runs.json  where its runs' frames are (segmentIndex)
 //	sentences/<h[:2]>/<h[2:]>.wav  the sentence cache (lossless, per backend voice)
 //	calibration/<hash>.json        the loudness calibration, per voice and setting
 //
@@ -37,6 +38,11 @@ func manifestKey(id string) string { return path.Join("articles", id, "manifest.
 func audioKey(id, key string) string {
 	return path.Join("articles", id, key+".mp3")
 }
+
+// segmentsKey is where the segment index of the MP3 under audio lives.
+func segmentsKey(audio string) string { return strings.TrimSuffix(audio, ".mp3") + runsSuffix }
+
+const runsSuffix = ".runs.json"
 
 // audioVersion is the content key an audio store key names.
 func audioVersion(audio string) string { return strings.TrimSuffix(path.Base(audio), ".mp3") }
@@ -68,6 +74,7 @@ const (
 	kindManifest    = "manifest"
 	kindSentence    = "sentence"
 	kindCalibration = "calibration"
+	kindSegments    = "segments"
 	kindOther       = "other"
 )
 
@@ -78,6 +85,8 @@ func keyKind(key string) string {
 		return kindManifest
 	case strings.HasPrefix(key, articlesPrefix) && path.Ext(key) == ".mp3":
 		return kindAudio
+	case strings.HasPrefix(key, articlesPrefix) && strings.HasSuffix(key, runsSuffix):
+		return kindSegments
 	case strings.HasPrefix(key, sentencesPrefix):
 		return kindSentence
 	case strings.HasPrefix(key, calibrationPrefix):
@@ -198,6 +207,23 @@ func (r records) calibration(ctx context.Context, key string) (calibrationRecord
 
 func (r records) putCalibration(ctx context.Context, key string, c calibrationRecord) error {
 	return r.writeJSON(ctx, key, c)
+}
+
+// segmentIndex reads the segment index of the MP3 under audio.
+func (r records) segmentIndex(ctx context.Context, audio string) (*segmentIndex, error) {
+	var idx segmentIndex
+	if err := r.readJSON(ctx, segmentsKey(audio), &idx); err != nil {
+		return nil, err
+	}
+	return &idx, nil
+}
+
+func (r records) putSegmentIndex(ctx context.Context, audio string, idx *segmentIndex) error {
+	b, err := json.Marshal(idx)
+	if err != nil {
+		return fmt.Errorf("encode segment index: %w", err)
+	}
+	return r.st.Put(ctx, segmentsKey(audio), bytes.NewReader(b))
 }
 
 // sentence reads a cached sentence; store.ErrNotFound if there is none.

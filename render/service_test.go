@@ -130,7 +130,9 @@ func TestCuesFollowTheAudio(t *testing.T) {
 		if i > 0 {
 			gap := c.Start - prevEnd
 			want := p.between(m.Cues[i-1].Kind, c.Kind, m.Cues[i-1].Block == c.Block).Seconds()
-			if gap < want-0.001 || gap > want+0.001 {
+			// A run of sentences starts on the MP3 frame grid: its pause
+			// is lengthened by less than one frame (runs.go).
+			if gap < want-0.001 || gap > want+1152.0/44100+0.001 {
 				t.Errorf("gap before cue %d (%s) = %.3fs, want %.3fs", i, c.Kind, gap, want)
 			}
 		}

@@ -51,7 +51,7 @@ func (r records) removeRender(ctx context.Context, id string) error {
 		return fmt.Errorf("delete manifest %s: %w", id, err)
 	}
 	for _, in := range infos {
-		if path.Ext(in.Key) != ".mp3" {
+		if k := keyKind(in.Key); k != kindAudio && k != kindSegments {
 			continue
 		}
 		if err := r.st.Delete(ctx, in.Key); err != nil && !errors.Is(err, store.ErrNotFound) {

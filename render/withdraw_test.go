@@ -43,6 +43,9 @@ func TestWithdraw(t *testing.T) {
 	if _, err := f.store.Stat(ctx, m.Audio); err == nil {
 		t.Errorf("%s still stored", m.Audio)
 	}
+	if left, err := f.store.List(ctx, "articles/a1/"); err != nil || len(left) != 1 || left[0].Key != withdrawalKey("a1") {
+		t.Errorf("left in the article's folder: %+v, %v (want only the withdrawal record)", left, err)
+	}
 	if list, err := f.svc.List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("List after Withdraw: %d manifests, %v", len(list), err)
 	}
@@ -86,6 +89,9 @@ func TestRetractionFromSource(t *testing.T) {
 	}
 	if _, err := f.store.Stat(ctx, m.Audio); err == nil {
 		t.Errorf("%s still stored", m.Audio)
+	}
+	if left, err := f.store.List(ctx, "articles/a1/"); err != nil || len(left) != 1 || left[0].Key != withdrawalKey("a1") {
+		t.Errorf("left in the article's folder: %+v, %v (want only the withdrawal record)", left, err)
 	}
 	// A source that is only down does not take audio down.
 	f.src.setFail(nil)

@@ -48,11 +48,12 @@ type Config struct {
 
 	EspeakSpeed    int
 	EspeakPitch    int
-	EspeakSentence int // longest piece of a sentence one espeak-ng process reads
-	Workers        int // sentences synthesised at once; 0: the backend's default
-	Encoders       int // MP3 segments encoded at once per render
-	MaxRenders     int // renders at once
-	MaxChars       int // spoken characters of the longest article rendered
+	EspeakSentence int  // longest piece of a sentence one espeak-ng process reads
+	Workers        int  // sentences synthesised at once; 0: the backend's default
+	Encoders       int  // MP3 segments encoded at once per render
+	SegmentReuse   bool // a render takes the frames of unchanged runs of sentences from the previous one
+	MaxRenders     int  // renders at once
+	MaxChars       int  // spoken characters of the longest article rendered
 
 	KeepPrevious     time.Duration // superseded MP3s kept this long after their replacement
 	KeepRetracted    bool          // audio of articles the source stops showing is kept, not withdrawn
@@ -295,6 +296,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		EspeakSentence: l.int("ECOUTER_ESPEAK_MAX_SENTENCE", espeak.DefaultSentenceLimit, 1, 1_000_000),
 		Workers:        l.int("ECOUTER_WORKERS", 0, 0, 256),
 		Encoders:       l.int("ECOUTER_ENCODERS", runtime.NumCPU(), 1, 256),
+		SegmentReuse:   l.boolDefault("ECOUTER_SEGMENT_REUSE", true),
 		// 0 is accepted for compatibility and means the default, as it does
 		// in render.Config.
 		MaxRenders: l.int("ECOUTER_MAX_RENDERS", render.DefaultMaxRenders(), 0, 1000),
@@ -402,7 +404,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
 			"heading", c.Pauses.Heading, "title", c.Pauses.Title),
-		slog.Int("workers", rc.Parallel), slog.Int("encoders", rc.Encoders), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
+		slog.Int("workers", rc.Parallel), slog.Int("encoders", rc.Encoders), slog.Bool("segment_reuse", !rc.FullReencode), slog.Int("max_renders", rc.MaxRenders), slog.Int("max_chars", rc.MaxChars),
 		slog.Duration("keep_previous", c.KeepPrevious), slog.Int64("sentence_cache_max", c.SentenceCacheMax),
 		slog.Duration("gc_interval", c.GCInterval), slog.Bool("keep_retracted", c.KeepRetracted),
 		slog.Any("allowed_origins", c.AllowedOrigins),
@@ -456,6 +458,7 @@ func (c Config) renderConfig() render.Config {
 	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
 	rc.MaxChars = c.MaxChars
 	rc.Encoders = c.Encoders
+	rc.FullReencode = !c.SegmentReuse
 	rc.KeepPrevious = c.KeepPrevious
 	rc.KeepRetracted = c.KeepRetracted
 	rc.SentenceCacheMax = c.SentenceCacheMax

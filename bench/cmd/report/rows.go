@@ -34,7 +34,7 @@ var rows = []row{
 	{figure: "full render, cores busy (CPU s / wall s)", mine: "render.ecouter.cores",
 		refs: []string{"render.pipeline.cores"}, names: []string{"espeak-ng | lame pipeline"}, higher: true},
 	{figure: "re-render after a one-sentence edit, wall s", mine: "edit.rerender.wall",
-		refs: []string{"edit.full.wall"}, names: []string{"full render, fresh store"},
+		refs: []string{"edit.full.wall"}, names: []string{"full render (the article new to the store)"},
 		goal: "ratio ≤ 0.15 (issue 15)", met: func(r float64) bool { return r <= 0.15 }},
 	{figure: "full render, CPU s (user+system, children included)", mine: "render.ecouter.cpu",
 		refs: []string{"render.pipeline.cpu"}, names: []string{"espeak-ng | lame pipeline"}},
