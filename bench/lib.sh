@@ -90,6 +90,15 @@ start_nginx() {
 	wait_http "http://127.0.0.1:$NG_RANGE/"
 }
 
+# start_bare ROOT: the bare net/http server (bench/cmd/bareserve) serving
+# ROOT on $BARE, the "net/http ceiling"; sets BPID.
+start_bare() {
+	"$W/bin/bareserve" -addr "127.0.0.1:$BARE" -root "$1" >>"$W/bareserve.log" 2>&1 &
+	BPID=$!
+	PIDS+=("$BPID")
+	wait_http "http://127.0.0.1:$BARE/"
+}
+
 # vm_mb PID FIELD: a /proc/PID/status memory field (VmRSS, VmHWM) in MB.
 vm_mb() { awk -v f="$2:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 
