@@ -3,13 +3,17 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"ecouter/render"
 	"ecouter/store"
@@ -114,5 +118,97 @@ func TestCachedAudioFastPath(t *testing.T) {
 	}
 	if res, body := hcall(t, "GET", u); res.StatusCode != 410 {
 		t.Fatalf("cached audio after its withdrawal: %d %s", res.StatusCode, body)
+	}
+}
+
+// listenerServer is the API served on Listener, as ecouter serve does, so
+// sections go out through jsonErrorsConn's sendfile.
+func listenerServer(t *testing.T, src *fakeSource) (*httptest.Server, *render.Service, string) {
+	t.Helper()
+	root := t.TempDir()
+	st, err := store.NewDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := render.New(src, &synthtest.Fake{PerChar: 5 * time.Millisecond}, st, render.DefaultConfig(), log, nil)
+	srv := httptest.NewUnstartedServer(New(svc, Config{APIKey: "k", PublicURL: publicURL}, log, nil))
+	srv.Listener = Listener(srv.Listener)
+	srv.Start()
+	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
+	return srv, svc, root
+}
+
+// TestCachedFilesFollowTheStore: many listeners read ranges of one cached
+// descriptor at once, each getting its own bytes (sendfile at each
+// request's offset); a re-render serves the new audio at once, and audio
+// removed from the store behind the service's back is never served.
+func TestCachedFilesFollowTheStore(t *testing.T) {
+	src := newFakeSource()
+	srv, svc, root := listenerServer(t, src)
+	u := srv.URL + "/v1/articles/velo/audio.mp3"
+	rerender := func() {
+		t.Helper()
+		if res, body := hcall(t, "POST", srv.URL+"/v1/articles/velo/render?wait=1", "Authorization", "Bearer k"); res.StatusCode != 200 {
+			t.Fatalf("render: %d %s", res.StatusCode, body)
+		}
+	}
+	rerender()
+	res, full := hcall(t, "GET", u)
+	if res.StatusCode != 200 || res.ContentLength != int64(len(full)) || len(full) < 4000 {
+		t.Fatalf("stored audio: %d, %d bytes", res.StatusCode, len(full))
+	}
+	etag := res.Header.Get("ETag")
+
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			first := (i * 997) % (len(full) - 1500)
+			last := first + 700 + i*31
+			rq, _ := http.NewRequest("GET", u, nil)
+			if i%4 != 3 {
+				rq.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", first, last))
+			}
+			res, err := http.DefaultClient.Do(rq)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			want, code := full[first:last+1], 206
+			if i%4 == 3 {
+				want, code = full, 200
+			}
+			if res.StatusCode != code || !bytes.Equal(body, want) {
+				t.Errorf("request %d: %d, %d bytes, want %d and %d bytes equal to the file's", i, res.StatusCode, len(body), code, len(want))
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Edited and re-rendered: the new audio at once, not the cached file.
+	a, _ := src.Article(context.Background(), "velo")
+	a.HTML = "<p>Tout autre chose, et bien plus long que la première version de l'article.</p>"
+	src.set("velo", a)
+	rerender()
+	res, full2 := hcall(t, "GET", u)
+	m, err := svc.Manifest(context.Background(), "velo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 200 || res.Header.Get("ETag") == etag || bytes.Equal(full2, full) || int64(len(full2)) != m.Size {
+		t.Fatalf("after a re-render: %d, ETag %s (was %s), %d bytes (manifest %d)", res.StatusCode, res.Header.Get("ETag"), etag, len(full2), m.Size)
+	}
+
+	// Removed by another process (a gc, a withdrawal elsewhere) while this
+	// one still trusts its manifest: not served from the open descriptor.
+	if err := os.Remove(filepath.Join(root, filepath.FromSlash(m.Audio))); err != nil {
+		t.Fatal(err)
+	}
+	if res, body := hcall(t, "GET", u, "Range", "bytes=0-99"); res.StatusCode < 400 {
+		t.Fatalf("removed audio: %d, %d bytes", res.StatusCode, len(body))
 	}
 }

@@ -18,6 +18,7 @@ func (f *feeds) withdraw(c echo.Context) error {
 		return err
 	}
 	f.invalidate()
+	f.s.files.dropArticle(id)
 	return c.JSON(http.StatusOK, map[string]string{"id": id, "status": "withdrawn"})
 }
 
