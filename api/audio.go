@@ -23,7 +23,7 @@ func (s *Server) audio(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "audio/mpeg")
+	h[echo.HeaderContentType] = audioType // shared (see secureHeaders)
 	if stream != nil {
 		return s.stream(c, stream, ended)
 	}
@@ -64,10 +64,15 @@ func (s *Server) audio(c echo.Context) error {
 func audioHeaders(h http.Header, key string) {
 	// The content key names these exact bytes: a strong validator.
 	h.Set("ETag", `"`+key+`"`)
+	h["Cache-Control"] = audioCache
+}
+
+var (
+	audioType = []string{"audio/mpeg"}
 	// Short browser lifetime (the article may be edited), longer at the
 	// CDN, and stale copies allowed while the CDN revalidates.
-	h.Set("Cache-Control", "public, max-age=300, s-maxage=3600, stale-while-revalidate=86400")
-}
+	audioCache = []string{"public, max-age=300, s-maxage=3600, stale-while-revalidate=86400"}
+)
 
 // stream sends a render in progress: chunked, no ranges (the length is not
 // known yet), never cached, flushed as frames arrive. ended is told how

@@ -56,9 +56,10 @@ type feeds struct {
 }
 
 type resolvedFeed struct {
-	gen uint64
-	key string
-	b   builtFeed
+	gen        uint64
+	key        string
+	b          builtFeed
+	etag, etgz []string // the ETag values of the feed and its gzip copy
 }
 
 type builtFeed struct {
@@ -119,19 +120,27 @@ func (f *feeds) feed(c echo.Context) error {
 		f.resolved[request] = r
 		f.mu.Unlock()
 	}
+	// The values are shared by every response (see secureHeaders).
 	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderContentType, feed.ContentType)
-	hdr.Set("Cache-Control", "public, max-age=300")
-	hdr.Set("Vary", "Accept-Encoding")
-	body, etag := r.b.body, r.key
+	hdr[echo.HeaderContentType] = feedType
+	hdr["Cache-Control"] = feedCache
+	hdr["Vary"] = varyEncoding
+	body, etag := r.b.body, r.etag
 	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
-		body, etag = r.b.gz, r.key+"-gz"
-		hdr.Set("Content-Encoding", "gzip")
+		body, etag = r.b.gz, r.etgz
+		hdr["Content-Encoding"] = gzipEncoding
 	}
-	hdr.Set("ETag", `"`+etag+`"`)
+	hdr["Etag"] = etag
 	serveContent(c, body.content(), r.b.mod)
 	return nil
 }
+
+var (
+	feedType     = []string{feed.ContentType}
+	feedCache    = []string{"public, max-age=300"}
+	varyEncoding = []string{"Accept-Encoding"}
+	gzipEncoding = []string{"gzip"}
+)
 
 // resolve picks a request's items from list and finds or builds their feed.
 func (f *feeds) resolve(c echo.Context, base string, ids []string, list []*render.Manifest) (resolvedFeed, error) {
@@ -169,7 +178,7 @@ func (f *feeds) resolve(c echo.Context, base string, ids []string, list []*rende
 	if err != nil {
 		return resolvedFeed{}, err
 	}
-	return resolvedFeed{key: key, b: b}, nil
+	return resolvedFeed{key: key, b: b, etag: []string{`"` + key + `"`}, etgz: []string{`"` + key + `-gz"`}}, nil
 }
 
 func (f *feeds) build(key, base, self string, picked []*render.Manifest) (builtFeed, error) {
@@ -335,7 +344,7 @@ func (s *Server) chapters(c echo.Context) error {
 
 // acceptsGzip reports whether an Accept-Encoding header takes gzip.
 func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 			continue

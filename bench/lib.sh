@@ -152,7 +152,7 @@ profile_server() {
 	wait "$perf_pid" || true
 	perf report -i "$rec" --stdio --children --sort symbol 2>/dev/null |
 		grep -E '^ +[0-9.]+%' |
-		grep -E '(conn\)\.serve|Echo\)\.ServeHTTP|RequestLoggerConfig\.ToMiddleware\.func1\.1|api\.\(\*[a-zA-Z]+\)\.[a-zA-Z]+|Service\)\.(Listen|Open)|Dir\)\.Open|os\.OpenFile|http\.serveContent|response\)\.ReadFrom|syscall\.(sendfile|write|read)|http\.readRequest|chunkWriter\)\.flush|sha256.*Write|runtime\.memmove|gcBgMarkWorker|finish_task_switch[.a-z0-9]*) ' |
+		grep -E '(conn\)\.serve|Echo\)\.ServeHTTP|RequestLoggerConfig\.ToMiddleware\.func1\.1|api\.\(\*[a-zA-Z]+\)\.[a-zA-Z]+|Service\)\.(Listen|Open|Cached|Manifest)|Scheduler\)\.Rendering|api\.sendSection|Dir\)\.Open|os\.OpenFile|http\.serveContent|response\)\.ReadFrom|syscall\.(sendfile|write|read)|http\.readRequest|chunkWriter\)\.flush|sha256.*Write|runtime\.memmove|gcBgMarkWorker|finish_task_switch[.a-z0-9]*) ' |
 		sed 's/ *- *- *$//' | head -25 >"$out" || true
 	rm -f "$rec"
 }
