@@ -68,9 +68,12 @@ func sendSection(conn syscall.Conn, s *section, n int64) (written int64, err err
 	}
 	n = min(n, s.size-s.off)
 	var serr error
-	// src.Read holds the file open while its descriptor is used; dst.Write
-	// holds the connection's write lock and waits while the socket is full.
-	rerr := src.Read(func(sfd uintptr) bool {
+	// src.Control keeps the file open while its descriptor is used, and
+	// only that: the file's read lock (RawConn.Read) would let one
+	// request at a time send from it, the others waiting while its
+	// listener's socket is full. dst.Write holds the connection's write
+	// lock and waits while the socket is full.
+	rerr := src.Control(func(sfd uintptr) {
 		werr := dst.Write(func(dfd uintptr) bool {
 			for written < n {
 				off := s.off
@@ -96,7 +99,6 @@ func sendSection(conn syscall.Conn, s *section, n int64) (written int64, err err
 		if serr == nil {
 			serr = werr
 		}
-		return true
 	})
 	if serr == nil {
 		serr = rerr
