@@ -32,6 +32,31 @@ func (c *countingScheduler) Rendering(id string) bool {
 	return c.Scheduler.Rendering(id)
 }
 
+// goGet is a GET that a test's goroutines may make (it fails with
+// t.Error, not t.Fatal), with rng as its Range header unless empty.
+func goGet(t *testing.T, u, rng string) (*http.Response, []byte, bool) {
+	rq, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		t.Error(err)
+		return nil, nil, false
+	}
+	if rng != "" {
+		rq.Header.Set("Range", rng)
+	}
+	res, err := http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Error(err)
+		return nil, nil, false
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Error(err)
+		return nil, nil, false
+	}
+	return res, body, true
+}
+
 // cachedServer is the API with ECOUTER_LISTEN_RENDERS_PER_MINUTE=1 over a
 // scheduler that counts its questions.
 func cachedServer(t *testing.T) (*httptest.Server, *countingScheduler, *synthtest.Fake) {
@@ -71,15 +96,10 @@ func TestCachedAudioFastPath(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rq, _ := http.NewRequest("GET", u, nil)
-			rq.Header.Set("Range", "bytes=10-99")
-			res, err := http.DefaultClient.Do(rq)
-			if err != nil {
-				t.Error(err)
+			res, body, ok := goGet(t, u, "bytes=10-99")
+			if !ok {
 				return
 			}
-			defer res.Body.Close()
-			body, _ := io.ReadAll(res.Body)
 			h := res.Header
 			if res.StatusCode != 206 || !bytes.Equal(body, full[10:100]) || h.Get("Content-Range") == "" ||
 				h.Get("ETag") == "" || h.Get("Cache-Control") == "" || h.Get("Accept-Ranges") != "bytes" ||
@@ -167,17 +187,14 @@ func TestCachedFilesFollowTheStore(t *testing.T) {
 			defer wg.Done()
 			first := (i * 997) % (len(full) - 1500)
 			last := first + 700 + i*31
-			rq, _ := http.NewRequest("GET", u, nil)
-			if i%4 != 3 {
-				rq.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", first, last))
+			rng := fmt.Sprintf("bytes=%d-%d", first, last)
+			if i%4 == 3 {
+				rng = ""
 			}
-			res, err := http.DefaultClient.Do(rq)
-			if err != nil {
-				t.Error(err)
+			res, body, ok := goGet(t, u, rng)
+			if !ok {
 				return
 			}
-			defer res.Body.Close()
-			body, _ := io.ReadAll(res.Body)
 			want, code := full[first:last+1], 206
 			if i%4 == 3 {
 				want, code = full, 200
