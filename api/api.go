@@ -70,12 +70,17 @@ type Server struct {
 	limit   *listenLimit // nil: no limit
 	backoff *backoff
 	ready   *readiness
+	files   *openFiles // the stored MP3s served lately, kept open
 }
 
 // New builds the Echo application with every route.
 func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
 	s := &Server{renders: renders, cfg: cfg, log: log,
-		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log)}
+		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log),
+		files: newOpenFiles(maxOpenFiles)}
+	if cfg.Changes != nil {
+		cfg.Changes(s.files.dropArticle)
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -151,11 +156,19 @@ func clientIP(trusted []*net.IPNet) echo.IPExtractor {
 func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = noReferrer
 		return next(c)
 	}
 }
+
+// The values of secureHeaders, shared by every response rather than
+// allocated for each (Header.Set would): headers are replaced or
+// appended to, which copies, never written in place.
+var (
+	nosniff    = []string{"nosniff"}
+	noReferrer = []string{"no-referrer"}
+)
 
 func (s *Server) logRequests() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
@@ -164,6 +177,11 @@ func (s *Server) logRequests() echo.MiddlewareFunc {
 		// status and size are the ones sent (else bytes=0 and status 200).
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			// Checked first: the line's arguments cost allocations on
+			// every cached GET even when the level drops it.
+			if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+				return nil
+			}
 			s.log.Info("request", "method", v.Method, "uri", redactQuery(v.URI), "status", v.Status,
 				"bytes", v.ResponseSize, "took_ms", v.Latency.Milliseconds())
 			return nil

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,29 +23,56 @@ func (s *Server) audio(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "audio/mpeg")
+	h[echo.HeaderContentType] = audioType // shared (see secureHeaders)
 	if stream != nil {
 		return s.stream(c, stream, ended)
 	}
+	v := c.QueryParam("v")
+	current := v == "" || strings.HasPrefix(m.Key, v)
+	if current {
+		if f := s.files.get(m.Audio); f != nil {
+			defer s.files.done(f)
+			audioHeaders(h, m.Key)
+			serveContent(c, newSection(f.f, f.size), m.RenderedAt)
+			return nil
+		}
+	}
 	// A versioned URL (the feed's enclosure) gets the very bytes whose
 	// length the feed listed, while they are kept.
-	blob, key, err := s.renders.OpenVersion(ctx, m, c.QueryParam("v"))
+	blob, key, err := s.renders.OpenVersion(ctx, m, v)
 	if err != nil {
 		return err
 	}
-	defer blob.Close()
+	info := blob.Info()
 	mod := m.RenderedAt
 	if key != m.Key {
-		mod = blob.Info().ModTime
+		mod = info.ModTime
 	}
-	// The content key names these exact bytes: a strong validator.
-	h.Set("ETag", `"`+key+`"`)
-	// Short browser lifetime (the article may be edited), longer at the
-	// CDN, and stale copies allowed while the CDN revalidates.
-	h.Set("Cache-Control", "public, max-age=300, s-maxage=3600, stale-while-revalidate=86400")
+	audioHeaders(h, key)
+	if of, ok := blob.(osFiler); ok && key == m.Key {
+		f := s.files.put(m.ID, info.Key, of.OSFile(), info.Size, info.ModTime)
+		defer s.files.done(f)
+		serveContent(c, newSection(f.f, f.size), mod)
+		return nil
+	}
+	defer blob.Close()
 	serveContent(c, blob, mod)
 	return nil
 }
+
+// audioHeaders are the stored MP3's validator and lifetimes.
+func audioHeaders(h http.Header, key string) {
+	// The content key names these exact bytes: a strong validator.
+	h.Set("ETag", `"`+key+`"`)
+	h["Cache-Control"] = audioCache
+}
+
+var (
+	audioType = []string{"audio/mpeg"}
+	// Short browser lifetime (the article may be edited), longer at the
+	// CDN, and stale copies allowed while the CDN revalidates.
+	audioCache = []string{"public, max-age=300, s-maxage=3600, stale-while-revalidate=86400"}
+)
 
 // stream sends a render in progress: chunked, no ranges (the length is not
 // known yet), never cached, flushed as frames arrive. ended is told how
@@ -105,8 +133,15 @@ func serveContent(c echo.Context, blob io.ReadSeeker, mod time.Time) {
 	if f, ok := blob.(osFiler); ok {
 		content = f.OSFile()
 	}
+	size, err := content.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = content.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		size = -1 // ServeContent will fail on the same seek and say so
+	}
 	res := c.Response()
-	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead}
-	sanitizeRange(c.Request(), content)
+	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead, size: size}
+	sanitizeRange(c.Request(), size)
 	http.ServeContent(w, c.Request(), "", mod, content)
 }

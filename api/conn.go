@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 )
 
 // rawErrorHeaders is how net/http starts the headers of the errors it
@@ -73,6 +74,19 @@ func rewriteRawError(p []byte) ([]byte, bool) {
 }
 
 func (c *jsonErrorsConn) ReadFrom(r io.Reader) (int64, error) {
+	// http.ServeContent copies a body through io.CopyN: a section (a
+	// shared file at an offset of its own) arrives in an io.LimitedReader.
+	if lr, ok := r.(*io.LimitedReader); ok {
+		if s, ok := lr.R.(*section); ok {
+			if sc, ok := c.Conn.(syscall.Conn); ok {
+				n, err, handled := sendSection(sc, s, lr.N)
+				lr.N -= n
+				if handled {
+					return n, err
+				}
+			}
+		}
+	}
 	if rf, ok := c.Conn.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}

@@ -2,22 +2,20 @@ package api
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 )
 
 // feedFile is a built feed's bytes, also in an unlinked temporary file so
-// that http.ServeContent can send them with sendfile, as nginx does a
-// static file, instead of copying them to the socket. Each request opens
-// the file again through /proc/self/fd: a descriptor of its own, with its
-// own offset (sendfile moves it), and nothing left on disk by a crash.
-// The file is closed by the runtime once no built feed refers to it, so
-// a request holding the feed never sees its descriptor reused.
+// that they can be sent with sendfile, as nginx does a static file,
+// instead of copied to the socket. Every request reads the one descriptor
+// through a section (its own offset: sendfile moves the shared one), so
+// serving opens nothing; nothing is left on disk by a crash. The file is
+// closed by the runtime once no built feed or request refers to it, so a
+// request holding the feed never sees its descriptor reused.
 type feedFile struct {
 	data []byte
 	f    *os.File // nil if the file could not be made: data is served
-	path string
 }
 
 func newFeedFile(data []byte) *feedFile {
@@ -34,23 +32,19 @@ func newFeedFile(data []byte) *feedFile {
 		f.Close()
 		return ff
 	}
-	ff.f, ff.path = f, fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+	ff.f = f
 	return ff
 }
 
-// open returns the bytes to serve, to close after; an *os.File when it can.
-func (ff *feedFile) open() io.ReadSeekCloser {
-	if ff.f != nil {
-		if f, err := os.Open(ff.path); err == nil {
-			if st, err := f.Stat(); err == nil && st.Size() == int64(len(ff.data)) {
-				return f
-			}
-			f.Close()
-		}
+// minSendfile is the smallest body worth sendfile: below it, one write
+// of bytes in memory costs less than the splice sendfile goes through.
+const minSendfile = 16 << 10
+
+// content returns a reader of the bytes for one request: a section of
+// the file when there is one and the body is not small.
+func (ff *feedFile) content() io.ReadSeeker {
+	if ff.f != nil && len(ff.data) >= minSendfile {
+		return newSection(ff.f, int64(len(ff.data)))
 	}
-	return nopSeekCloser{bytes.NewReader(ff.data)}
+	return bytes.NewReader(ff.data)
 }
-
-type nopSeekCloser struct{ io.ReadSeeker }
-
-func (nopSeekCloser) Close() error { return nil }

@@ -14,10 +14,8 @@ func TestFeedServedFromAFile(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	data := bytes.Repeat([]byte("<item>un article</item>\n"), 1000)
 	ff := newFeedFile(data)
-	a, b := ff.open(), ff.open()
-	defer a.Close()
-	defer b.Close()
-	if _, ok := a.(*os.File); !ok {
+	a, b := ff.content(), ff.content()
+	if s, ok := a.(*section); !ok || s.f == nil {
 		t.Fatalf("served from %T, not a file", a)
 	}
 	half := make([]byte, len(data)/2)

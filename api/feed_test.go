@@ -341,7 +341,9 @@ func TestFeedGzip(t *testing.T) {
 	renderIDs(t, srv, "velo", "tram")
 	_, plain := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "identity")
 	res, zipped := req(t, "GET", srv.URL+"/feed.xml", "", "Accept-Encoding", "gzip")
-	if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+	// With its length, as any static file: not chunked (no sendfile).
+	if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") ||
+		res.ContentLength != int64(len(zipped)) || len(res.TransferEncoding) != 0 {
 		t.Fatalf("gzip feed headers: %v", res.Header)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(zipped))

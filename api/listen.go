@@ -122,6 +122,12 @@ func startedRender(m *render.Manifest, err error, since time.Time) bool {
 func (s *Server) listen(c echo.Context, id string) (*render.Manifest, *render.Stream, func(error), error) {
 	ctx := c.Request().Context()
 	ended := func(error) {}
+	// An article checked against the source within its TTL is served
+	// as it is: no render can start, so neither the budget nor the
+	// cluster (is a render running?) nor the store's manifest is asked.
+	if m := s.renders.Cached(id); m != nil {
+		return m, nil, ended, nil
+	}
 	if s.cfg.NoListenRenders {
 		m, err := s.storedOnly(ctx, id)
 		if errors.Is(err, errRunning) {

@@ -3,7 +3,6 @@ package api
 import (
 	"cmp"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -103,17 +102,11 @@ func digits(s string) (int64, error) {
 // whole file, 200, never an amplified answer), and an unsatisfiable one,
 // "bytes=-0" included, becomes one that ServeContent also refuses, so it
 // still answers 416 after its own precondition checks (If-None-Match...).
-func sanitizeRange(r *http.Request, content io.Seeker) {
+// size is the content's length, negative if unknown.
+func sanitizeRange(r *http.Request, size int64) {
 	h := r.Header.Get("Range")
-	if h == "" {
+	if h == "" || size < 0 {
 		return
-	}
-	size, err := content.Seek(0, io.SeekEnd)
-	if err == nil {
-		_, err = content.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		return // ServeContent will fail on the same seek and say so
 	}
 	switch _, err := parseRange(h, size); {
 	case err == nil:

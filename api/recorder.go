@@ -15,13 +15,20 @@ import (
 type recorder struct {
 	http.ResponseWriter
 	res  *echo.Response
-	head bool // a HEAD request: no body, even for an error
-	drop bool // an error body was written; ServeContent's text is dropped
+	head bool  // a HEAD request: no body, even for an error
+	drop bool  // an error body was written; ServeContent's text is dropped
+	size int64 // the whole content's length; negative: unknown
 }
 
 func (r *recorder) WriteHeader(code int) {
 	r.res.Status = code
 	r.res.Committed = true
+	if code == http.StatusOK && r.size >= 0 && r.Header().Get(echo.HeaderContentLength) == "" {
+		// ServeContent leaves the length out when Content-Encoding is set
+		// (for writers that compress on the fly): the gzipped feed, sent
+		// whole, would go chunked, without sendfile.
+		r.Header().Set(echo.HeaderContentLength, strconv.FormatInt(r.size, 10))
+	}
 	if code < 400 {
 		r.ResponseWriter.WriteHeader(code)
 		return

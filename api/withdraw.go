@@ -18,6 +18,7 @@ func (f *feeds) withdraw(c echo.Context) error {
 		return err
 	}
 	f.invalidate()
+	f.s.files.dropArticle(id)
 	return c.JSON(http.StatusOK, map[string]string{"id": id, "status": "withdrawn"})
 }
 
@@ -26,10 +27,13 @@ func (f *feeds) withdraw(c echo.Context) error {
 // all of an article's responses by one tag when it is withdrawn.
 func cacheTags(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if id := c.Param("id"); article.ValidID(id) == nil {
+		// Routes without an article (the feed) skip ValidID, whose error
+		// for an empty ID costs allocations on every request.
+		if id := c.Param("id"); id != "" && article.ValidID(id) == nil {
+			tag := []string{"ecouter-" + id}
 			h := c.Response().Header()
-			h.Set("Cache-Tag", "ecouter-"+id)
-			h.Set("Surrogate-Key", "ecouter-"+id)
+			h["Cache-Tag"] = tag
+			h["Surrogate-Key"] = tag
 		}
 		return next(c)
 	}

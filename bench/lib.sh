@@ -90,6 +90,15 @@ start_nginx() {
 	wait_http "http://127.0.0.1:$NG_RANGE/"
 }
 
+# start_bare ROOT: the bare net/http server (bench/cmd/bareserve) serving
+# ROOT on $BARE, the "net/http ceiling"; sets BPID.
+start_bare() {
+	"$W/bin/bareserve" -addr "127.0.0.1:$BARE" -root "$1" >>"$W/bareserve.log" 2>&1 &
+	BPID=$!
+	PIDS+=("$BPID")
+	wait_http "http://127.0.0.1:$BARE/"
+}
+
 # vm_mb PID FIELD: a /proc/PID/status memory field (VmRSS, VmHWM) in MB.
 vm_mb() { awk -v f="$2:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 
@@ -143,7 +152,7 @@ profile_server() {
 	wait "$perf_pid" || true
 	perf report -i "$rec" --stdio --children --sort symbol 2>/dev/null |
 		grep -E '^ +[0-9.]+%' |
-		grep -E '(conn\)\.serve|Echo\)\.ServeHTTP|RequestLoggerConfig\.ToMiddleware\.func1\.1|api\.\(\*[a-zA-Z]+\)\.[a-zA-Z]+|Service\)\.(Listen|Open)|Dir\)\.Open|os\.OpenFile|http\.serveContent|response\)\.ReadFrom|syscall\.(sendfile|write|read)|http\.readRequest|chunkWriter\)\.flush|sha256.*Write|runtime\.memmove|gcBgMarkWorker|finish_task_switch[.a-z0-9]*) ' |
+		grep -E '(conn\)\.serve|Echo\)\.ServeHTTP|RequestLoggerConfig\.ToMiddleware\.func1\.1|api\.\(\*[a-zA-Z]+\)\.[a-zA-Z]+|Service\)\.(Listen|Open|Cached|Manifest)|Scheduler\)\.Rendering|api\.sendSection|Dir\)\.Open|os\.OpenFile|http\.serveContent|response\)\.ReadFrom|syscall\.(sendfile|write|read)|http\.readRequest|chunkWriter\)\.flush|sha256.*Write|runtime\.memmove|gcBgMarkWorker|finish_task_switch[.a-z0-9]*) ' |
 		sed 's/ *- *- *$//' | head -25 >"$out" || true
 	rm -f "$rec"
 }

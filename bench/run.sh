@@ -53,7 +53,7 @@ say "building"
 mkdir -p bin "$W/bin"
 "$GO" build -o bin/ecouter ./cmd/ecouter
 ECOUTER=$ROOT/bin/ecouter
-for t in encode loudness slowclients articles report; do
+for t in encode loudness slowclients articles report bareserve; do
 	"$GO" build -o "$W/bin/$t" "./bench/cmd/$t"
 done
 
@@ -61,6 +61,7 @@ PORT=$(free_port 18480)
 NG_COPY=$(free_port $((PORT + 1)))
 NG_SENDFILE=$(free_port $((NG_COPY + 1)))
 NG_RANGE=$(free_port $((NG_SENDFILE + 1)))
+BARE=$(free_port $((NG_RANGE + 1)))
 
 fact date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 fact commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || echo ' (with local changes)')"
@@ -189,22 +190,25 @@ if want serve; then
 	printf 'wrk.headers["Range"] = "bytes=100000-199999"\n' >"$W/range.lua"
 	start_ecouter "$PORT" "$STORE"
 	start_nginx "$WWW"
-	for u in "$URL" "http://127.0.0.1:$NG_COPY/audio.mp3"; do curl -sf -o /dev/null "$u"; done
+	start_bare "$WWW"
+	for u in "$URL" "http://127.0.0.1:$NG_COPY/audio.mp3" "http://127.0.0.1:$BARE/audio.mp3"; do curl -sf -o /dev/null "$u"; done
 	for i in $(seq "$RUNS"); do
 		load_test serve.full.ecouter "$URL"
 		load_test serve.full.nginx_copy "http://127.0.0.1:$NG_COPY/audio.mp3"
 		load_test serve.full.nginx_sendfile "http://127.0.0.1:$NG_SENDFILE/audio.mp3"
 		load_test serve.range.ecouter "$URL" "$W/range.lua"
 		load_test serve.range.nginx "http://127.0.0.1:$NG_RANGE/audio.mp3" "$W/range.lua"
+		load_test serve.range.nethttp "http://127.0.0.1:$BARE/audio.mp3" "$W/range.lua"
 	done
 	if want profile; then
 		say "profiling ecouter under Range load (perf, 5 s)"
 		profile_server "$EPID" "$W/serve-profile.txt" "$URL" "$W/range.lua"
 	fi
+	stop "$BPID"
 	stop "$NPID"
 	stop "$EPID"
 	p50=$(awk -F'\t' '$1 == "serve.range.nginx.p50ms" { print $2 }' "$W/results.tsv" | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
-	note "Cached serving: wrk -t2 -c64 -d${WRK_SECONDS}s against ecouter's GET /v1/articles/tramway-nantes/audio.mp3 ($(stat -c %s "$MP3") bytes) and $("$NGINX" -v 2>&1 | sed 's|.*: *||') serving the same file (a hard link in its root); Range runs send \`Range: bytes=100000-199999\`. nginx configuration: bench/nginx.conf.tmpl (2 workers, access log off, full files both with \`sendfile off\` and with \`sendfile on; tcp_nopush on\`, the faster one being the reference; ranges with \`sendfile on; tcp_nopush off\`). ecouter runs with ECOUTER_LOG_LEVEL=warn. wrk runs ${WRK_SECONDS} s rather than 30 s to keep \`make bench\` under 15 minutes. The load generator shares the 2 cores with the server: ratios, not absolute capacity. nginx's median Range response: ${p50:-?} ms$(awk -v p="${p50:-9}" 'BEGIN { if (p < 1) print " (under 1 ms: the Range ratio can be trusted)."; else print " (NOT under 1 ms: the Range ratio is not trustworthy in this run)." }')"
+	note "Cached serving: wrk -t2 -c64 -d${WRK_SECONDS}s against ecouter's GET /v1/articles/tramway-nantes/audio.mp3 ($(stat -c %s "$MP3") bytes) and $("$NGINX" -v 2>&1 | sed 's|.*: *||') serving the same file (a hard link in its root); Range runs send \`Range: bytes=100000-199999\`. nginx configuration: bench/nginx.conf.tmpl (2 workers, access log off, full files both with \`sendfile off\` and with \`sendfile on; tcp_nopush on\`, the faster one being the reference; ranges with \`sendfile on; tcp_nopush off\`). The net/http ceiling is bench/cmd/bareserve, a bare net/http server (no router or middleware) that opens and stats the same file on each request and hands it to \`http.ServeContent\`, which sends it with \`sendfile\`. ecouter runs with ECOUTER_LOG_LEVEL=warn. wrk runs ${WRK_SECONDS} s rather than 30 s to keep \`make bench\` under 15 minutes. The load generator shares the 2 cores with the server: ratios, not absolute capacity. nginx's median Range response: ${p50:-?} ms$(awk -v p="${p50:-9}" 'BEGIN { if (p < 1) print " (under 1 ms: the Range ratio can be trusted)."; else print " (NOT under 1 ms: the Range ratio is not trustworthy in this run)." }')"
 fi
 
 # --- feed -----------------------------------------------------------------------
@@ -226,6 +230,7 @@ if want feed; then
 		curl -sf -o "$WWW/feed.xml" "http://127.0.0.1:$PORT/feed.xml"
 		items=$(grep -o '<item>' "$WWW/feed.xml" | wc -l)
 		start_nginx "$WWW"
+		start_bare "$WWW"
 		# The gzip copy, as podcast apps ask for it, against nginx serving
 		# the same gzipped bytes as a static file.
 		curl -sf -H 'Accept-Encoding: gzip' -o "$WWW/feed.xml.gz" "http://127.0.0.1:$PORT/feed.xml"
@@ -235,14 +240,17 @@ if want feed; then
 			load_test feed.nginx "http://127.0.0.1:$NG_RANGE/feed.xml"
 			load_test feed_gz.ecouter "http://127.0.0.1:$PORT/feed.xml" "$W/gzip.lua"
 			load_test feed_gz.nginx "http://127.0.0.1:$NG_RANGE/feed.xml.gz"
+			load_test feed.nethttp "http://127.0.0.1:$BARE/feed.xml"
+			load_test feed_gz.nethttp "http://127.0.0.1:$BARE/feed.xml.gz"
 		done
 		if want profile; then
 			say "profiling ecouter serving the feed (perf, 5 s)"
 			profile_server "$EPID" "$W/feed-profile.txt" "http://127.0.0.1:$PORT/feed.xml"
 		fi
+		stop "$BPID"
 		stop "$NPID"
 		stop "$EPID"
-		note "Feed: 100 one-paragraph articles (bench/cmd/articles -kind tiny) rendered with \`ecouter render\`, then GET /feed.xml ($(stat -c %s "$WWW/feed.xml") bytes, $items items) against nginx serving that XML as a static file (\`sendfile on; tcp_nopush off\`), wrk -t2 -c64 -d${WRK_SECONDS}s; the gzip copy ($(stat -c %s "$WWW/feed.xml.gz") bytes, \`Accept-Encoding: gzip\`) against nginx serving those gzipped bytes as a static file."
+		note "Feed: 100 one-paragraph articles (bench/cmd/articles -kind tiny) rendered with \`ecouter render\`, then GET /feed.xml ($(stat -c %s "$WWW/feed.xml") bytes, $items items) against nginx serving that XML as a static file (\`sendfile on; tcp_nopush off\`), wrk -t2 -c64 -d${WRK_SECONDS}s; the gzip copy ($(stat -c %s "$WWW/feed.xml.gz") bytes, \`Accept-Encoding: gzip\`) against nginx serving those gzipped bytes as a static file. The net/http ceiling (bench/cmd/bareserve) serves the same two files through \`http.ServeContent\`: the XML opened on each request (\`sendfile\`), the gzipped copy, under 16 KB, from memory (faster than open, stat and \`sendfile\` for so small a body)."
 	fi
 fi
 
