@@ -124,7 +124,7 @@ func (s *Scheduler) leased(ctx context.Context, req render.Request, st *render.S
 			}
 			return nil, err
 		}
-		m, relayed, err := s.follow(ctx, key, st)
+		m, relayed, err := s.follow(ctx, key, req, st)
 		if relayed {
 			st = nil // see below: a stream already given a relay is not given another
 		}
@@ -227,7 +227,7 @@ func (s *Scheduler) put(ctx context.Context, key string, v []byte, rev uint64, t
 // follow waits for the lease's owner: its manifest once stored, or
 // errLeaseGone when the lease ends without one. Listeners of st hear the
 // owner's stream meanwhile (relayed reports whether st was given it).
-func (s *Scheduler) follow(ctx context.Context, key string, st *render.Stream) (m *render.Manifest, relayed bool, err error) {
+func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, st *render.Stream) (m *render.Manifest, relayed bool, err error) {
 	w, err := s.leases.Watch(ctx, key)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: watch render lease: %w", render.ErrUnavailable, err)
@@ -254,6 +254,7 @@ func (s *Scheduler) follow(ctx context.Context, key string, st *render.Stream) (
 				}
 				continue
 			}
+			first := !seen
 			seen = true
 			if op := e.Operation(); op == jetstream.KeyValueDelete || op == jetstream.KeyValuePurge {
 				return nil, relayed, errLeaseGone
@@ -264,6 +265,9 @@ func (s *Scheduler) follow(ctx context.Context, key string, st *render.Stream) (
 			}
 			if l.Attempt == 0 { // the creating value, which cannot name its own revision
 				l.Attempt = e.Revision()
+			}
+			if first && s.stale(ctx, key, e.Revision(), l, req) {
+				return nil, relayed, errLeaseGone
 			}
 			if relayDone == nil && st != nil {
 				relayDone, relayed = s.relay.follow(relayCtx, key, l.Attempt, st), true
@@ -285,6 +289,20 @@ func (s *Scheduler) follow(ctx context.Context, key string, st *render.Stream) (
 			}
 		}
 	}
+}
+
+// stale reports (and clears) a finished result found in its lease whose
+// audio is not in the store: the store was emptied or restored since. Its
+// live stream is not relayed either: the render is for the taking.
+func (s *Scheduler) stale(ctx context.Context, key string, rev uint64, l lease, req render.Request) bool {
+	if l.State != stateDone || l.Manifest == nil || req.Stored == nil || req.Stored(ctx, l.Manifest) {
+		return false
+	}
+	s.log.Info("finished render's audio is not in the store: rendering again", "article_id", req.ID, "key", req.Key)
+	if err := s.leases.Delete(ctx, key, jetstream.LastRevision(rev)); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+		s.log.Warn("clear stale render result", "article_id", req.ID, "err", err)
+	}
+	return true
 }
 
 // relayGrace bounds the wait for a finished render's last relayed chunks.

@@ -58,6 +58,12 @@ type Request struct {
 	// Render does the work, writing the MP3 to st as it is encoded. Its
 	// context is the scheduler's, never the caller's.
 	Render func(ctx context.Context, st *Stream) (*Manifest, error)
+	// Stored reports whether a render's audio is in the store. A
+	// scheduler that keeps finished results for a while (for callers that
+	// asked just before it was stored) hands one out only if it is: a store
+	// emptied or restored since must not get a result it does not hold,
+	// nor its listeners the old audio. May be nil (always true).
+	Stored func(ctx context.Context, m *Manifest) bool
 }
 
 // Job is a render started by a Scheduler: listeners read its Stream,

@@ -281,7 +281,14 @@ func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, 
 		s.collectAfter(id)
 		s.notifyEvent(Event{Kind: EventStored, ID: id, Key: m.Key})
 		return m, nil
-	}}
+	}, Stored: s.stored}
+}
+
+// stored reports whether m's audio is in the store; when the store cannot
+// tell (it is down), yes: a render now would fail on it anyway.
+func (s *Service) stored(ctx context.Context, m *Manifest) bool {
+	_, err := s.rec.st.Stat(ctx, m.Audio)
+	return !errors.Is(err, store.ErrNotFound)
 }
 
 // Manifest returns the stored manifest of the article's current render, or

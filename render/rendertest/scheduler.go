@@ -27,6 +27,7 @@ func SchedulerContract(t *testing.T, newScheduler NewScheduler) {
 	t.Run("Detached", func(t *testing.T) { detached(t, newScheduler(t, 2)) })
 	t.Run("ShutdownWaits", func(t *testing.T) { shutdownWaits(t, newScheduler(t, 2)) })
 	t.Run("Panic", func(t *testing.T) { panics(t, newScheduler(t, 1)) })
+	t.Run("GoneFromTheStore", func(t *testing.T) { goneFromTheStore(t, newScheduler(t, 2)) })
 }
 
 // gate is a render that runs until released.
@@ -287,5 +288,33 @@ func panics(t *testing.T, s render.Scheduler) {
 	}
 	if _, err := j.Wait(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// goneFromTheStore: a render of a key that finished, whose audio is then
+// not in the store (it was emptied), is rendered again for the next
+// caller, not answered with the old result.
+func goneFromTheStore(t *testing.T, s render.Scheduler) {
+	g := newGate()
+	close(g.release)
+	ctx := context.Background()
+	var gone atomic.Bool
+	req := g.request("a1", "k1")
+	req.Stored = func(context.Context, *render.Manifest) bool { return !gone.Load() }
+	for i := range 2 {
+		j, err := s.Start(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := j.Wait(ctx); err != nil || m == nil {
+			t.Fatalf("render %d: %v, %v", i+1, m, err)
+		}
+		if err := s.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		gone.Store(true)
+	}
+	if n := g.runs.Load(); n != 2 {
+		t.Fatalf("%d renders, want 2: the second caller got a result whose audio is gone", n)
 	}
 }
