@@ -178,7 +178,7 @@ func (a *assembly) clip(us []unit, i int, r sentence) error {
 // levels and characters, and its record for the next render.
 func (a *assembly) placed(us []unit, i int, old *runRecord) {
 	rec := a.cur
-	rec.Samples, rec.Tail, rec.Units, rec.Steps, rec.reused = old.Samples, old.Tail, old.Units, old.Steps, true
+	rec.Samples, rec.Tail, rec.Units, rec.Steps = old.Samples, old.Tail, old.Units, old.Steps
 	pos := rec.at
 	rate := float64(a.enc.rate)
 	for k, ur := range old.Units {

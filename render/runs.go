@@ -173,7 +173,6 @@ type runRecord struct {
 	// joiner put it (set by the joiner goroutine, read after it is done).
 	firstStep, at, frame int
 	mark                 *audio.Mark
-	reused               bool
 }
 
 // unitRecord is one unit of a run: the silence before it, its length, its
