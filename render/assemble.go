@@ -66,9 +66,7 @@ func (pl *pipeline) assemble(ctx context.Context, t task, us []unit, keys []stri
 		run := a.rules.starts(i)
 		switch {
 		case after:
-			a.cur = &runRecord{ID: a.rules.identity(i, a.rules.end(i))}
-			a.runs = append(a.runs, a.cur)
-			a.enc.beginRun(a.cur, a.enc.segStart)
+			a.enc.beginRun(a.newRun(i), a.enc.segStart)
 		case !u.first:
 			a.enc.silence(d)
 		case run:
@@ -136,9 +134,14 @@ func (a *assembly) startRun(i int) {
 		prev.Tail = a.enc.total - a.clipEnd
 		prev.Steps = a.enc.meter.Steps(prev.firstStep)
 	}
+	a.enc.cutRun(a.newRun(i))
+}
+
+// newRun records the run that starts at unit i as the one being added.
+func (a *assembly) newRun(i int) *runRecord {
 	a.cur = &runRecord{ID: a.rules.identity(i, a.rules.end(i))}
 	a.runs = append(a.runs, a.cur)
-	a.enc.cutRun(a.cur)
+	return a.cur
 }
 
 // clip adds unit i, prepared as r, after its pause.
