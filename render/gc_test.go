@@ -20,18 +20,19 @@ import (
 )
 
 // Collection runs the same on both stores.
-func TestCollection(t *testing.T) {
-	stores := map[string]func(t *testing.T) store.Store{
-		"dir": func(t *testing.T) store.Store {
-			st, err := store.NewDir(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
-		},
-		"s3": newS3Store,
+// testStores make an empty store of each kind, for tests run on both.
+var testStores = map[string]func(t *testing.T) store.Store{"dir": newDirStore, "s3": newS3Store}
+
+func newDirStore(t *testing.T) store.Store {
+	st, err := store.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, newStore := range stores {
+	return st
+}
+
+func TestCollection(t *testing.T) {
+	for name, newStore := range testStores {
 		t.Run(name+"/KeepPrevious", func(t *testing.T) { keepPrevious(t, newStore(t)) })
 		t.Run(name+"/SentenceCacheCap", func(t *testing.T) { sentenceCacheCap(t, newStore(t)) })
 	}

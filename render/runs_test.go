@@ -25,11 +25,7 @@ import (
 // store is after a day in service.
 func reuseStore(t *testing.T, full bool, versions ...string) (*memSource, store.Store, []*Manifest, *Service) {
 	t.Helper()
-	st, err := store.NewDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reuseIn(t, st, full, versions...)
+	return reuseIn(t, newDirStore(t), full, versions...)
 }
 
 func reuseIn(t *testing.T, st store.Store, full bool, versions ...string) (*memSource, store.Store, []*Manifest, *Service) {
@@ -84,16 +80,7 @@ func edited(html string, n int) string {
 // synthesised, most are neither levelled nor encoded, and the stored file
 // is the one a full render of the edited article gives, byte for byte.
 func TestEditReusesUnchangedRuns(t *testing.T) {
-	for name, newStore := range map[string]func(*testing.T) store.Store{
-		"dir": func(t *testing.T) store.Store {
-			st, err := store.NewDir(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
-		},
-		"s3": newS3Store,
-	} {
+	for name, newStore := range testStores {
 		t.Run(name, func(t *testing.T) { editReusesUnchangedRuns(t, newStore(t)) })
 	}
 }
@@ -109,10 +96,7 @@ func editReusesUnchangedRuns(t *testing.T, st store.Store) {
 	if err := json.Unmarshal(readStored(t, st, segmentsKey(ms[2].Audio)), &idx); err != nil {
 		t.Fatal(err)
 	}
-	fullSt, err := store.NewDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	fullSt := newDirStore(t)
 	cfg := DefaultConfig()
 	cfg.FullReencode = true
 	syn := voice16()
