@@ -76,7 +76,7 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 		used = plan.used
 	}
 	prod := pl.produce(ctx, us, pl.cfg.TargetLUFS+used.total(), plan)
-	defer prod.stop() //nolint:errcheck // errors arrive through next
+	defer prod.stop()
 	a, err := pl.assemble(ctx, t, us, keys, sentences, prod, plan)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)

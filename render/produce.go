@@ -2,7 +2,9 @@ package render
 
 import (
 	"context"
+	"errors"
 	"math"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -36,6 +38,9 @@ type production struct {
 	cancel   context.CancelFunc
 	launched chan struct{}
 	g        *errgroup.Group
+
+	mu    sync.Mutex
+	cause error // the first unit's failure that was not a cancellation
 }
 
 func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan *reusePlan) *production {
@@ -74,6 +79,7 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan
 				r := pl.prepareSentence(gctx, u.spoken, target)
 				if r.err != nil {
 					r.err = &SentenceError{Index: u.cue + 1, Err: r.err}
+					pr.failed(r.err)
 				}
 				pr.results[i] <- r
 				return r.err
@@ -99,10 +105,14 @@ func (pr *production) next(ctx context.Context, i int) (sentence, error) {
 		<-pr.ahead
 		pr.chars.Release(pr.weight(i))
 		if r.err != nil {
-			// Once one unit fails the others are cancelled; report the
-			// failure that started it, not a cancellation.
-			if err := pr.stop(); err != nil && ctx.Err() == nil {
-				r.err = err
+			// Once one unit fails the others are cancelled; a unit cancelled
+			// that way reports the failure that started it. A unit that
+			// failed of its own keeps its error: the errgroup's first error
+			// would not do, as stopping the workers here can cancel one
+			// before the failed unit's goroutine has returned.
+			pr.stop()
+			if cause := pr.failure(); cause != nil && canceled(r.err) && ctx.Err() == nil {
+				r.err = cause
 			}
 		}
 		return r, r.err
@@ -122,11 +132,33 @@ func (pr *production) weight(i int) int64 {
 	return min(pr.budget, int64(len([]rune(pr.us[i].spoken))))
 }
 
-// stop ends the workers and returns the first error among them.
-func (pr *production) stop() error {
+// failed records a unit's failure, before its result can be seen, unless
+// it is a cancellation.
+func (pr *production) failed(err error) {
+	if canceled(err) {
+		return
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.cause == nil {
+		pr.cause = err
+	}
+}
+
+func (pr *production) failure() error {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.cause
+}
+
+func canceled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// stop ends the workers and waits for them. Their errors have reached
+// next, and the cause of a failure failed.
+func (pr *production) stop() {
 	pr.cancel()
 	<-pr.launched
-	return pr.g.Wait()
+	_ = pr.g.Wait()
 }
 
 // prepareSentence synthesises (or reads from the cache), trims, fades and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -251,6 +252,71 @@ func TestEngineFailureStoresNothing(t *testing.T) {
 	}
 	if _, err := f.svc.Manifest(context.Background(), "a1"); !errors.Is(err, ErrNotRendered) {
 		t.Fatalf("manifest after failed render: %v", err)
+	}
+}
+
+// stalling is a backend that refuses one text and holds every other one
+// until its render is cancelled: the refusal then comes while the other
+// sentences are in flight, as with Polly.
+type stalling struct {
+	refuse  string
+	waiting chan struct{} // one send per text held
+}
+
+func (s *stalling) Synthesize(ctx context.Context, text string) (audio.Clip, error) {
+	if strings.Contains(text, s.refuse) {
+		// Refused once the others are held, so their cancellations race
+		// the refusal.
+		for range 3 {
+			<-s.waiting
+		}
+		return audio.Clip{}, &synth.EngineError{Backend: "stalling", Stderr: "refused", Err: synth.ErrEngine}
+	}
+	s.waiting <- struct{}{}
+	<-ctx.Done()
+	return audio.Clip{}, fmt.Errorf("stalling: %w", ctx.Err())
+}
+
+func (s *stalling) Name() string        { return "stalling" }
+func (s *stalling) Fingerprint() string { return "stalling" }
+
+// A render fails with the refusal that stopped it, never with the
+// cancellation of the sentences it stopped: that is what tells the API to
+// answer 503 engine_failed rather than 500.
+func TestFailureNotMaskedByCancellations(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		refuse string
+		index  int
+	}{
+		{"first sentence refused", "Un titre", 1},
+		{"later sentence refused", "Deuxième phrase", 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &memSource{articles: map[string]article.Article{}}
+			st, err := store.NewDir(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := DefaultConfig()
+			cfg.Parallel = 6
+			syn := &stalling{refuse: tc.refuse, waiting: make(chan struct{}, 6)}
+			svc := New(src, syn, st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+			// Whether a cancellation could win depends on which goroutine
+			// runs first, so the render is tried several times.
+			for i := range 20 {
+				id := fmt.Sprintf("a%d", i)
+				src.set(id, "<p>Première phrase de l'article. Deuxième phrase !</p><h2>Un intertitre</h2><p>Un dernier paragraphe.</p>")
+				_, err := svc.Ensure(context.Background(), id, Options{Wait: true})
+				var se *SentenceError
+				if !errors.Is(err, synth.ErrEngine) || !errors.As(err, &se) || se.Index != tc.index {
+					t.Fatalf("render %d: got %v, want the refusal of sentence %d", i, err, tc.index)
+				}
+				for len(syn.waiting) > 0 {
+					<-syn.waiting
+				}
+			}
+		})
 	}
 }
 

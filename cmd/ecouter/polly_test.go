@@ -203,7 +203,7 @@ func TestPollyRefusalIsACleanError(t *testing.T) {
 	// clean 503 too, not a broken stream.
 	res, body2 := get(t, srv.URL+"/v1/articles/bad2/audio.mp3")
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body2), `"error"`) {
-		t.Fatalf("first listener of a refused article: %d %s", res.StatusCode, body2)
+		t.Fatalf("first listener of a refused article: %d %s\n%s", res.StatusCode, body2, log.String())
 	}
 	for _, secret := range []string{pollytest.SecretAccessKey} {
 		if strings.Contains(log.String(), secret) {
