@@ -241,8 +241,8 @@ func (c *collector) sentenceGarbage(infos []store.Info, out *Collection) {
 	c.cacheBytes = total
 }
 
-// remove deletes what out lists (unless dry) and rewrites the manifests
-// that pointed to a removed previous render.
+// remove deletes what out lists (unless dry). A manifest naming a removed
+// MP3 as its previous render is left as it is (see records).
 func (c *collector) remove(ctx context.Context, dry bool, out *Collection) error {
 	var errs []error
 	kept := out.Removed[:0]
@@ -251,11 +251,6 @@ func (c *collector) remove(ctx context.Context, dry bool, out *Collection) error
 			if err := c.rec.st.Delete(ctx, r.Key); err != nil && !errors.Is(err, store.ErrNotFound) {
 				errs = append(errs, fmt.Errorf("remove %s: %w", r.Key, err))
 				continue
-			}
-			if keyKind(r.Key) == kindAudio {
-				if err := c.rec.forgetPrevious(ctx, r.Key); err != nil {
-					errs = append(errs, err)
-				}
 			}
 		}
 		kept = append(kept, r)

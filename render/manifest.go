@@ -42,8 +42,9 @@ type Manifest struct {
 
 	Cues []transcript.Cue `json:"cues"`
 
-	// Previous is the audio of the render before this one, kept so that
-	// listeners who started it can finish; the one before is deleted.
+	// Previous is the audio of the render before this one, kept
+	// KeepPrevious so that listeners who started it can finish. It stays
+	// named here once the collection has removed it.
 	Previous string `json:"previous,omitempty"`
 }
 

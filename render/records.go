@@ -12,7 +12,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 
 	"ecouter/article"
 	"ecouter/audio"
@@ -97,14 +96,15 @@ func keyKind(key string) string {
 }
 
 // records reads and writes what the render service keeps in the store.
+//
+// A manifest is written only by the render it describes, never read,
+// changed and written back: with several processes on one store, such a
+// rewrite could undo a render another one published in between.
 type records struct {
 	st store.Store
-	// writes serialises the writes of manifests in this process: a
-	// render's and a collection's rewrite of the one it replaced.
-	writes *sync.Mutex
 }
 
-func newRecords(st store.Store) records { return records{st: st, writes: &sync.Mutex{}} }
+func newRecords(st store.Store) records { return records{st: st} }
 
 // manifest returns the stored manifest of the article's current render, or
 // ErrNotRendered.
@@ -135,33 +135,8 @@ func (r records) rawManifest(ctx context.Context, id string) (*Manifest, error) 
 }
 
 func (r records) putManifest(ctx context.Context, m *Manifest) error {
-	r.writes.Lock()
-	defer r.writes.Unlock()
 	if err := r.writeJSON(ctx, manifestKey(m.ID), m); err != nil {
 		return fmt.Errorf("store manifest: %w", err)
-	}
-	return nil
-}
-
-// forgetPrevious rewrites the manifest that names audio as its previous
-// render, once that audio is removed.
-func (r records) forgetPrevious(ctx context.Context, audio string) error {
-	id := path.Base(path.Dir(audio))
-	r.writes.Lock()
-	defer r.writes.Unlock()
-	m, err := r.rawManifest(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("manifest %s: %w", id, err)
-	}
-	if m.Previous != audio {
-		return nil
-	}
-	m.Previous = ""
-	if err := r.writeJSON(ctx, manifestKey(id), m); err != nil {
-		return fmt.Errorf("store manifest %s: %w", id, err)
 	}
 	return nil
 }
