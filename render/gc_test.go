@@ -68,7 +68,7 @@ func gcService(t *testing.T, st store.Store, cfg Config) (*Service, *memSource, 
 }
 
 // A superseded MP3 survives until KeepPrevious after its replacement was
-// stored, then goes, and its manifest stops pointing to it; the current
+// stored, then goes (the manifest is left as it is); the current
 // audio is never removed; stray MP3s go too.
 func keepPrevious(t *testing.T, st store.Store) {
 	cfg := DefaultConfig()

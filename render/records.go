@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"slices"
 	"strings"
 
 	"ecouter/article"
@@ -139,31 +138,6 @@ func (r records) putManifest(ctx context.Context, m *Manifest) error {
 		return fmt.Errorf("store manifest: %w", err)
 	}
 	return nil
-}
-
-// manifests returns the manifests of every rendered article, newest render
-// first.
-func (r records) manifests(ctx context.Context) ([]*Manifest, error) {
-	infos, err := r.st.List(ctx, articlesPrefix)
-	if err != nil {
-		return nil, fmt.Errorf("list renders: %w", err)
-	}
-	var out []*Manifest
-	for _, in := range infos {
-		if path.Base(in.Key) != "manifest.json" {
-			continue
-		}
-		m, err := r.manifest(ctx, path.Base(path.Dir(in.Key)))
-		if errors.Is(err, ErrNotRendered) || errors.Is(err, article.ErrInvalidID) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b *Manifest) int { return b.RenderedAt.Compare(a.RenderedAt) })
-	return out, nil
 }
 
 // calibrationRecord is the calibration as stored, so that a new process

@@ -42,6 +42,7 @@ type Service struct {
 
 	notifyFn func(Event) // WithNotify; may be nil
 
+	listing *listing
 	ensures singleflight.Group // one fetch-and-check per article at a time
 	batches chan struct{}      // renders of every batch together: half the slots
 
@@ -90,6 +91,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	s := &Service{
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
 		sched:   NewLocal(cfg.MaxRenders, log),
+		listing: newListing(rec),
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
 		checked: map[string]checked{}, withdrawals: map[string]int{},
@@ -305,9 +307,11 @@ func (s *Service) Manifest(ctx context.Context, id string) (*Manifest, error) {
 }
 
 // List returns the manifests of every rendered article, newest render
-// first. It reads the store, so it sees renders made by other processes.
+// first. It lists the store, so it sees renders made by other processes,
+// and reads only the manifests changed since the last List. The manifests
+// are shared between callers and must not be changed.
 func (s *Service) List(ctx context.Context) ([]*Manifest, error) {
-	return s.rec.manifests(ctx)
+	return s.listing.manifests(ctx)
 }
 
 // Article fetches the article from the source (to tell unknown articles

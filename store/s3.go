@@ -150,7 +150,7 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("stat %s: %w", key, s3Err(notFound(err)))
 	}
-	return Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
+	return Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified), ETag: aws.ToString(out.ETag)}, nil
 }
 
 // Open returns a lazy reader over the blob's current version: no bytes are
@@ -170,7 +170,7 @@ func (s *S3) Open(ctx context.Context, key string) (Blob, error) {
 		bucket: s.bucket,
 		object: obj,
 		etag:   aws.ToString(out.ETag),
-		info:   Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)},
+		info:   Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified), ETag: aws.ToString(out.ETag)},
 	}, nil
 }
 
@@ -205,7 +205,7 @@ func (s *S3) List(ctx context.Context, prefix string) ([]Info, error) {
 			if !ValidKey(key) {
 				continue
 			}
-			out = append(out, Info{Key: key, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified)})
+			out = append(out, Info{Key: key, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified), ETag: aws.ToString(o.ETag)})
 		}
 	}
 	return out, nil

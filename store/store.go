@@ -18,6 +18,9 @@ type Info struct {
 	Key     string
 	Size    int64
 	ModTime time.Time
+	// ETag changes whenever the content does, where the store has one
+	// (S3); empty for the folder store, whose ModTime is precise enough.
+	ETag string
 }
 
 // Blob is an open stored blob, seekable so HTTP ranges can be served from it.
