@@ -34,6 +34,38 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 	return a.n
 }
 
+// expandArticleRef reads an article of a law with its paragraph, "l'article
+// 49.3", "l'article 16-1", and the articles of the Constitution news names
+// by their number alone ("le 49.3", "un 49-3", "le 47-1"), as the two
+// numbers said in a row: "quarante-neuf trois", never "point" nor "à".
+func expandArticleRef(b *strings.Builder, toks []token, i int) int {
+	first, sep, second := at(toks, i), at(toks, i+1), at(toks, i+2)
+	if first.kind != tokNumber || sep.kind != tokOther || second.kind != tokNumber ||
+		!(sep.s == "." || strings.Contains("-‑–", sep.s)) || len(first.s) > 4 || len(second.s) > 2 {
+		return 0
+	}
+	// Not part of a longer number ("1.49.3"), a decimal or a quantity
+	// ("49.3 %"); a sentence's final period may follow.
+	if p := at(toks, i-1); p.kind == tokNumber || (p.is(tokOther, ".") || p.is(tokOther, ",")) && at(toks, i-2).kind == tokNumber {
+		return 0
+	}
+	if n := at(toks, i+3); (n.is(tokOther, ".") || n.is(tokOther, ",") || n.kind == tokOther && strings.Contains("-‑–/", n.s)) && at(toks, i+4).kind == tokNumber ||
+		n.kind == tokNumber || n.kind == tokWord || quantityAt(toks, skipSpace(toks, i+3)) {
+		return 0
+	}
+	if wordBefore(toks, i) != "article" && !constitutionArticles[first.s+"."+second.s] {
+		return 0
+	}
+	emit(b, integerWords(first.s)+" "+integerWords(second.s), at(toks, i+3))
+	return 3
+}
+
+// constitutionArticles are the paragraphs of the French Constitution news
+// copy names without the word "article": the government's responsibility
+// engaged on a bill (49.3), the budget of social security in 50 days
+// (47-1), the blocked vote (44.3).
+var constitutionArticles = setOf("49.3", "47.1", "44.3")
+
 // expandDash reads a dash between two numbers as "à" ("3-1", "18-25 ans",
 // "2019-2020") and drops one between a word and a number ("COVID-19",
 // "J-7"), where espeak-ng would say "moins". A spaced minus sign is "moins".
