@@ -138,7 +138,7 @@ func (e *extractor) write(s, kind string) {
 // flush ends the block in buf, keeping it if it has something to say. It
 // reports whether the block was dropped for its prefix.
 func (e *extractor) flush() (skipped bool) {
-	text := cleanText(e.buf.String())
+	text := cleanText(stripShortcodes(e.buf.String()))
 	e.buf.Reset()
 	if text == "" {
 		return false

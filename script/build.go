@@ -68,10 +68,25 @@ func speakable(text string, sentences []string) []span {
 // BylineText returns the sentence that announces the author ("Par Claire
 // Martin."), or "" when there is no author. It is not named Byline because
 // that name is the block Kind it goes in.
+//
+// A newsroom's own signature reads as French says it ("Rédaction", "La
+// rédaction de Nantes" → "Par la rédaction…"), and the account names a CMS
+// shows when nobody signed ("admin", "webmaster") announce nobody.
 func BylineText(author string) string {
-	author = strings.Join(strings.Fields(author), " ")
-	if author == "" {
+	words := strings.Fields(strings.TrimRight(strings.TrimSpace(author), "."))
+	if len(words) == 0 || len(words) == 1 && accountNames[strings.ToLower(words[0])] {
 		return ""
 	}
-	return "Par " + strings.TrimRight(author, ".") + "."
+	newsroom := func(w string) bool { w = strings.ToLower(w); return w == "rédaction" || w == "redaction" }
+	if len(words) > 1 && strings.EqualFold(words[0], "la") && newsroom(words[1]) {
+		words = words[1:]
+	}
+	if newsroom(words[0]) {
+		words = append([]string{"la", "rédaction"}, words[1:]...)
+	}
+	return "Par " + strings.Join(words, " ") + "."
 }
+
+// accountNames are the user names CMS installs start with, shown as the
+// author of the posts nobody signed.
+var accountNames = setOf("admin", "administrateur", "administrator", "webmaster", "wordpress", "editor", "root")

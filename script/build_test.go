@@ -50,6 +50,15 @@ func TestBylineText(t *testing.T) {
 		{"Jean Dupont Jr.", "Par Jean Dupont Jr."},
 		{"", ""},
 		{"   ", ""},
+		{"Rédaction", "Par la rédaction."},
+		{"La Rédaction", "Par la rédaction."},
+		{"la rédaction de Nantes", "Par la rédaction de Nantes."},
+		{"Redaction web", "Par la rédaction web."},
+		{"admin", ""},
+		{"Webmaster", ""},
+		{"Admin Martin", "Par Admin Martin."},
+		{"La Fontaine", "Par La Fontaine."},
+		{"Rédaction avec AFP", "Par la rédaction avec AFP."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
