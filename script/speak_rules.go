@@ -79,6 +79,32 @@ func expandSpeed(b *strings.Builder, toks []token, i int) int {
 	return 3
 }
 
+// expandReference reads the abbreviations of a reference before its number:
+// "p. 12" page douze, "pp. 3-5" pages, "vol. 2" volume, "chap. 4" chapitre,
+// "art. 7" article, "fig. 3" figure; and "c.-à-d." c'est-à-dire.
+func expandReference(b *strings.Builder, toks []token, i int) int {
+	t := toks[i]
+	if t.is(tokWord, "c") && at(toks, i+1).is(tokOther, ".") && at(toks, i+2).is(tokOther, "-") &&
+		at(toks, i+3).is(tokWord, "à") && at(toks, i+4).is(tokOther, "-") && at(toks, i+5).is(tokWord, "d") && at(toks, i+6).is(tokOther, ".") {
+		emit(b, "c'est-à-dire", at(toks, i+7))
+		return 7
+	}
+	w, ok := referenceWords[t.s]
+	if !ok || t.kind != tokWord || !at(toks, i+1).is(tokOther, ".") || !opensWord(at(toks, i-1)) && !at(toks, i-1).is(tokOther, "'") {
+		return 0
+	}
+	if n := at(toks, skipSpace(toks, i+2)); n.kind != tokNumber {
+		return 0
+	}
+	emit(b, w, at(toks, i+2))
+	return 2
+}
+
+// referenceWords are the abbreviations expandReference reads.
+var referenceWords = map[string]string{
+	"p": "page", "pp": "pages", "vol": "volume", "chap": "chapitre", "art": "article", "fig": "figure",
+}
+
 // expandEtc reads "etc." as et cetera, keeping the period only when it ends
 // the text (and so the sentence).
 func expandEtc(b *strings.Builder, toks []token, i int) int {

@@ -21,10 +21,20 @@ var symbolWords = map[string]string{
 	"&": " et ",
 	"№": " numéro ",
 	"§": " paragraphe ",
-	"½": " et demi ",
-	"¼": " et quart ",
-	"¾": " trois quarts ",
 }
+
+// fractionSymbols are read after a whole number ("2½" deux et demi) and
+// alone ("½ des élus" la moitié des élus, "¼ d'heure" un quart d'heure).
+var fractionSymbols = map[string]struct{ mixed, alone, ofWhole string }{
+	"½": {" et demi ", " un demi ", " la moitié "},
+	"¼": {" et quart ", " un quart ", " un quart "},
+	"¾": {" trois quarts ", " trois quarts ", " trois quarts "},
+	"⅓": {" et un tiers ", " un tiers ", " un tiers "},
+	"⅔": {" et deux tiers ", " deux tiers ", " deux tiers "},
+}
+
+// halfArticles before "½" make it the prefix demi-: "la ½ finale".
+var halfArticles = setOf("la", "le", "une", "un", "les", "des", "cette", "ce", "sa", "son")
 
 // expandSymbol handles single symbols: it spells those that carry meaning,
 // drops quotation marks, markup, emoji, pictographs, arrows and other
@@ -35,6 +45,25 @@ func expandSymbol(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	if w, ok := symbolWords[t.s]; ok {
+		b.WriteString(w)
+		return 1
+	}
+	if f, ok := fractionSymbols[t.s]; ok {
+		before := wordBefore(toks, i)
+		var w string
+		switch next := strings.ToLower(at(toks, skipSpace(toks, i+1)).s); {
+		case at(toks, i-1).kind == tokNumber || at(toks, i-1).kind == tokSpace && at(toks, i-2).kind == tokNumber:
+			w = f.mixed
+		case t.s == "½" && halfArticles[before] && next != "de" && next != "des" && next != "du" && next != "d":
+			w = " demi " // "la ½ finale", "une ½ journée"
+		case next == "de" || next == "des" || next == "du" || next == "d":
+			w = f.ofWhole
+		default:
+			w = f.alone
+		}
+		if before == "un" || before == "une" {
+			w = strings.Replace(w, " un ", " ", 1) // "un ¼ d'heure"
+		}
 		b.WriteString(w)
 		return 1
 	}
