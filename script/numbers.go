@@ -111,6 +111,9 @@ func feminine(words string) string {
 	if s, ok := strings.CutSuffix(words, "-un"); ok {
 		return s + "-une"
 	}
+	if s, ok := strings.CutSuffix(words, " un"); ok && !strings.HasSuffix(s, "virgule") {
+		return s + " une" // "cent une"
+	}
 	return words
 }
 

@@ -30,9 +30,58 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 	if whole && n == 80 && wordBefore(toks, i) == "années" {
 		w = "quatre-vingt" // "les années 80", a decade, not a count
 	}
+	if whole && at(toks, i+a.n).kind == tokSpace && countsFeminine(at(toks, i+a.n+1)) {
+		w = feminine(w) // "1 personne", "21 voix", "101 communes"
+	}
 	emit(b, w, at(toks, i+a.n))
 	return a.n
 }
+
+// countsFeminine reports whether t, right after a number, is a feminine
+// noun it counts (or a feminine adjective before one: "1 seule fois"), so
+// that "un" agrees: une personne, vingt et une voix.
+func countsFeminine(t token) bool {
+	if t.kind != tokWord {
+		return false
+	}
+	w := strings.ToLower(t.s)
+	if feminineNouns[w] {
+		return true
+	}
+	if s, ok := strings.CutSuffix(w, "s"); ok && feminineNouns[s] {
+		return true
+	}
+	return false
+}
+
+// feminineNouns are the feminine nouns news copy counts most, in the
+// singular (a plural in s is found from it), and the feminine adjectives
+// that come between a number and its noun.
+var feminineNouns = setOf(
+	// people
+	"personne", "femme", "fille", "mère", "sœur", "victime", "blessée", "tuée", "morte", "disparue",
+	"candidate", "élue", "députée", "sénatrice", "conseillère", "policière", "infirmière", "salariée",
+	"étudiante", "lycéenne", "habitante", "citoyenne", "patiente", "otage", "recrue",
+	// time
+	"fois", "semaine", "année", "journée", "nuit", "soirée", "matinée", "minute", "seconde", "saison",
+	"édition", "étape", "manche", "session", "séance", "décennie",
+	// places and bodies
+	"commune", "région", "ville", "rue", "route", "ligne", "gare", "station", "usine", "ferme", "maison",
+	"école", "université", "église", "mosquée", "cellule", "chambre", "pièce", "place", "classe",
+	"entreprise", "société", "famille", "association", "organisation", "agence", "banque", "marque",
+	"chaîne", "circonscription", "académie", "prison", "clinique", "pharmacie", "boulangerie",
+	// things counted
+	"voix", "voiture", "tonne", "page", "lettre", "note", "photo", "vidéo", "image", "œuvre", "chanson",
+	"exposition", "médaille", "étoile", "victoire", "défaite", "finale", "balle", "arme", "bombe",
+	"roquette", "frappe", "attaque", "explosion", "dose", "espèce", "vague", "série", "tentative",
+	"affaire", "enquête", "plainte", "mesure", "loi", "réforme", "proposition", "motion", "condamnation",
+	"peine", "amende", "question", "idée", "solution", "option", "offre", "réunion", "rencontre",
+	"conférence", "partie", "course", "épreuve", "mission", "opération", "intervention", "manifestation",
+	"élection", "crise", "guerre", "maladie", "hausse", "baisse", "part", "somme", "facture", "taxe",
+	"prime", "aide", "allocation", "bourse", "pension", "chance", "raison", "vie", "table", "carte",
+	// adjectives before the noun
+	"seule", "nouvelle", "grande", "petite", "dernière", "première", "courte", "longue", "vraie",
+)
 
 // expandArticleRef reads an article of a law with its paragraph, "l'article
 // 49.3", "l'article 16-1", and the articles of the Constitution news names

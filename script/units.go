@@ -85,6 +85,8 @@ var units = map[string]unit{
 	"ms":   {"milliseconde", "millisecondes", true},
 	"j":    {"jour", "jours", false},
 	"dB":   {"décibel", "décibels", false},
+	"pt":   {"point", "points", false},
+	"pts":  {"points", "points", false},
 	"Md":   {"milliard", "milliards", false},
 	"Mds":  {"milliards", "milliards", false},
 	"Mrd":  {"milliard", "milliards", false},
