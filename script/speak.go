@@ -36,7 +36,7 @@ func Speak(text string) string {
 // rules are tried in order at each token; the first that matches writes the
 // spoken form and says how many tokens it consumed.
 var rules = []func(b *strings.Builder, toks []token, i int) int{
-	expandTitle, expandNumero, expandReference, expandDayList, expandDate, expandFraction, expandArticleRef, expandNumber,
+	expandTitle, expandNumero, expandReference, expandInclusive, expandDayList, expandDate, expandFraction, expandArticleRef, expandNumber,
 	expandCurrencyFirst, expandMonthAbbrev,
 	expandRoman, expandAcronym, expandSpeed, expandUnitAlone, expandEtc, expandEllipsis,
 	expandTimes, expandDash, expandSlash, expandSymbol,

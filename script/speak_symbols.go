@@ -48,6 +48,10 @@ func expandSymbol(b *strings.Builder, toks []token, i int) int {
 		b.WriteString(w)
 		return 1
 	}
+	if (t.s == "·" || t.s == "⋅") && at(toks, i-1).kind == tokSpace && at(toks, i+1).kind == tokSpace {
+		b.WriteString(",") // "Paris · Lyon": a separator, said as a pause
+		return 1
+	}
 	if f, ok := fractionSymbols[t.s]; ok {
 		before := wordBefore(toks, i)
 		var w string
