@@ -70,6 +70,11 @@ func (e *extractor) walk(n *html.Node, kind string) {
 	switch tag := n.Data; {
 	case tag == "br":
 		e.write(hardBreak, kind)
+	case tag == "sup" && footnoteRef(n), tag == "pre" && firstElement(n) == "code":
+		// A footnote's number ("l'article¹") and a program's code are
+		// not read.
+	case tag == "tr":
+		e.row(n, kind)
 	case tag == "q":
 		// Browsers draw the quotation marks of a <q>; the text has none,
 		// and without them a listener would not hear that it is a quote.
@@ -93,6 +98,79 @@ func (e *extractor) walk(n *html.Node, kind string) {
 		// "l'<em>État</em>" stays one word and "<a>x</a> y" two.
 		e.walkChildren(n, kind)
 	}
+}
+
+// row reads a table row as one block, its cells in a list: "Dupont, 52 %".
+func (e *extractor) row(n *html.Node, kind string) {
+	e.flush()
+	first := true
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.Data != "td" && c.Data != "th" || e.skip.match(c) {
+			continue
+		}
+		before := e.buf.Len()
+		if !first {
+			e.write(", ", kind)
+		}
+		mark := e.buf.Len()
+		e.walkChildren(c, kind)
+		if strings.TrimFunc(e.buf.String()[mark:], isHTMLSpace) == "" {
+			// An empty cell adds no comma.
+			rest := e.buf.String()[:before]
+			e.buf.Reset()
+			e.buf.WriteString(rest)
+			continue
+		}
+		first = false
+	}
+	e.flush()
+}
+
+// footnoteRef reports whether a <sup> is a footnote's number: a class
+// saying so, or only a link to an anchor of the page ("#fn1").
+func footnoteRef(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key != "class" {
+			continue
+		}
+		for _, c := range strings.FieldsFunc(strings.ToLower(a.Val), isHTMLSpace) {
+			if strings.Contains(c, "footnote") || c == "fn" || c == "fnref" {
+				return true
+			}
+		}
+	}
+	var link *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && c.Data == "a" && link == nil:
+			link = c
+		case c.Type == html.TextNode && strings.TrimFunc(c.Data, isHTMLSpace) == "":
+		default:
+			return false
+		}
+	}
+	if link == nil {
+		return false
+	}
+	for _, a := range link.Attr {
+		if a.Key == "href" && strings.HasPrefix(a.Val, "#") {
+			return true
+		}
+	}
+	return false
+}
+
+// firstElement is the tag of n's first element child, or "".
+func firstElement(n *html.Node) string {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return c.Data
+		}
+		if c.Type == html.TextNode && strings.TrimFunc(c.Data, isHTMLSpace) != "" {
+			return ""
+		}
+	}
+	return ""
 }
 
 func (e *extractor) block(n *html.Node, kind string) {
@@ -145,6 +223,9 @@ func (e *extractor) flush() (skipped bool) {
 	}
 	if hasSkipPrefix(text, e.prefixes) {
 		return true
+	}
+	if isCredit(text) {
+		return false
 	}
 	e.blocks = append(e.blocks, Block{Kind: e.kind, Text: text})
 	return false

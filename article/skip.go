@@ -1,6 +1,7 @@
 package article
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,7 +40,9 @@ func newSkipper(r Rules) skipper {
 
 // match reports whether the element n and everything in it is left out.
 func (s skipper) match(n *html.Node) bool {
-	if s.elements[n.Data] {
+	if s.elements[n.Data] && !(n.Data == "figure" && hasClass(n, "wp-block-table")) {
+		// WordPress puts its table block in a <figure>: the table is
+		// read, its caption is not.
 		return true
 	}
 	for _, a := range n.Attr {
@@ -73,6 +76,19 @@ func (s skipper) match(n *html.Node) bool {
 	return false
 }
 
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && a.Namespace == "" {
+			for _, c := range strings.FieldsFunc(a.Val, isHTMLSpace) {
+				if strings.EqualFold(c, class) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // hasSkipPrefix reports whether text starts with one of prefixes, ignoring
 // case, followed by something other than a letter or digit.
 func hasSkipPrefix(text string, prefixes []string) bool {
@@ -88,4 +104,21 @@ func hasSkipPrefix(text string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// credit matches a picture's credit line left in the text when its picture
+// was dropped: "Photo : AFP", "Crédits photo : Reuters", "© Le Monde",
+// "Illustration : J. Martin / Le Parisien".
+var credit = regexp.MustCompile(`^(?i:©|\(c\)|(?:photos?|crédits?(?: photos?)?|illustrations?|infographie|dessin)\s*[:/])`)
+
+// isCredit reports whether a block is only a credit line: a short one, so
+// that a paragraph starting "Photo : le maire a posé…" stays.
+func isCredit(text string) bool {
+	text = strings.Map(func(r rune) rune {
+		if isNoBreakSpace(r) {
+			return ' '
+		}
+		return r
+	}, text)
+	return credit.MatchString(text) && len(strings.Fields(text)) <= 8
 }
