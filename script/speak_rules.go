@@ -56,6 +56,9 @@ func expandNumero(b *strings.Builder, toks []token, i int) int {
 	case t.kind == tokWord && (t.s == "nºs" || t.s == "Nºs"):
 		b.WriteString("numéros ")
 		return 1
+	case t.kind == tokWord && (t.s == "n" || t.s == "N") && at(toks, i+1).is(tokOther, "°") && at(toks, i+2).is(tokWord, "s"):
+		b.WriteString("numéros ") // "les n°s 3 et 4"
+		return 3
 	case t.kind == tokWord && (t.s == "n" || t.s == "N") && at(toks, i+1).is(tokOther, "°"):
 		n = 2
 	case t.kind == tokWord && (t.s == "No" || t.s == "no") && at(toks, i+1).kind == tokSpace && at(toks, i+2).kind == tokNumber:

@@ -245,6 +245,13 @@ func expandTimes(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	word := " fois "
+	if u := at(toks, skipSpace(toks, after+1)); at(toks, before).s == "4" && relayLegs[at(toks, after).s] &&
+		at(toks, after+1).kind != tokNumber && (u.is(tokWord, "m") || u.kind != tokWord) {
+		// A relay, "4 x 100 m" quatre fois cent mètres: a unit follows,
+		// but no rectangle is four by a hundred.
+		b.WriteString(word)
+		return after - i
+	}
 	for k := after; ; {
 		a := parseAmount(toks, k)
 		if a.n == 0 {
@@ -265,6 +272,9 @@ func expandTimes(b *strings.Builder, toks []token, i int) int {
 	b.WriteString(word)
 	return after - i
 }
+
+// relayLegs are the legs of athletics and swimming relays, in metres.
+var relayLegs = setOf("50", "100", "200", "400")
 
 // comparatives follow a multiplier: "3 x plus cher", "2x moins".
 var comparatives = setOf("plus", "moins", "mieux", "davantage", "supérieur", "supérieure", "inférieur", "inférieure")
