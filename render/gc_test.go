@@ -22,9 +22,9 @@ import (
 
 // Collection runs the same on both stores.
 // testStores make an empty store of each kind, for tests run on both.
-var testStores = map[string]func(t *testing.T) store.Store{"dir": newDirStore, "s3": newS3Store}
+var testStores = map[string]func(t testing.TB) store.Store{"dir": newDirStore, "s3": newS3Store}
 
-func newDirStore(t *testing.T) store.Store {
+func newDirStore(t testing.TB) store.Store {
 	st, err := store.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestCollection(t *testing.T) {
 	}
 }
 
-func newS3Store(t *testing.T) store.Store {
+func newS3Store(t testing.TB) store.Store {
 	s3test.Start(t).SetEnv(t)
 	ctx := context.Background()
 	client, err := store.S3Client(ctx, true)

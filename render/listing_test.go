@@ -2,11 +2,15 @@ package render
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"ecouter/store"
+	"ecouter/transcript"
 )
 
 // countingStore counts the reads a listing could make per article.
@@ -132,4 +136,45 @@ func keys(m map[string]*Manifest) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// BenchmarkListing lists a store of 200 rendered articles as the feed does
+// every 5 s: "all" reads every manifest, as every listing did before;
+// "changed" is a listing after an earlier one, nothing changed since.
+//
+//	go test -run '^$' -bench Listing ./render/
+func BenchmarkListing(b *testing.B) {
+	for _, name := range []string{"dir", "s3"} {
+		st := testStores[name](b)
+		rec := newRecords(st)
+		ctx := context.Background()
+		for i := range 200 {
+			id := fmt.Sprintf("article-%03d", i)
+			m := &Manifest{ID: id, Key: fmt.Sprintf("%016x", i), RenderedAt: time.Now(), Cues: make([]transcript.Cue, 100)}
+			m.Audio = audioKey(id, m.Key)
+			for k := range m.Cues {
+				m.Cues[k] = transcript.Cue{Block: k, Kind: "paragraph", Text: "Une phrase de l'article, d'une longueur ordinaire.", Start: float64(k), End: float64(k) + 0.9}
+			}
+			if err := st.Put(ctx, m.Audio, strings.NewReader("ID3")); err != nil {
+				b.Fatal(err)
+			}
+			if err := rec.putManifest(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, mode := range []string{"all", "changed"} {
+			b.Run(name+"/"+mode, func(b *testing.B) {
+				l := newListing(rec)
+				for b.Loop() {
+					if mode == "all" {
+						l = newListing(rec)
+					}
+					list, err := l.manifests(ctx)
+					if err != nil || len(list) != 200 {
+						b.Fatalf("%d manifests, %v", len(list), err)
+					}
+				}
+			})
+		}
+	}
 }
