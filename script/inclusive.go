@@ -33,6 +33,10 @@ func expandInclusive(b *strings.Builder, toks []token, i int) int {
 	if next := at(toks, i+n); next.kind == tokWord || next.kind == tokNumber {
 		return 0
 	}
+	if pair, ok := pronounPairs[strings.ToLower(base.s)+"·"+strings.ToLower(suffix)]; ok && !plural {
+		emit(b, pair, at(toks, i+n)) // "ils·elles" elles et ils
+		return n
+	}
 	if s, ok := strings.CutSuffix(suffix, "s"); ok && s != "" {
 		suffix, plural = s, true
 	}
@@ -49,6 +53,13 @@ func expandInclusive(b *strings.Builder, toks []token, i int) int {
 	}
 	emit(b, fem+join+masc, at(toks, i+n))
 	return n
+}
+
+// pronounPairs are the pronouns written as two whole words.
+var pronounPairs = map[string]string{
+	"il·elle": "elle ou il", "elle·il": "elle ou il", "ils·elles": "elles et ils", "elles·ils": "elles et ils",
+	"celui·celle": "celle ou celui", "ceux·celles": "celles et ceux", "celles·ceux": "celles et ceux",
+	"lui·elle": "elle ou lui", "eux·elles": "elles et eux",
 }
 
 // inclusiveDots are the dots written between a word and its feminine ending.
