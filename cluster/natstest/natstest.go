@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type Cluster struct {
 	Servers []*server.Server
 	URLs    []string // each server's client URL
 	opts    []*server.Options
+	log     *testLog
 }
 
 // URL is every server's client URL, as ECOUTER_NATS_URL takes them.
@@ -35,7 +37,7 @@ func Start(t testing.TB, n int) *Cluster {
 	for i := range n {
 		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", ports[n+i]))
 	}
-	c := &Cluster{}
+	c := &Cluster{log: &testLog{t: t}}
 	dir := t.TempDir()
 	for i := range n {
 		o := &server.Options{
@@ -54,6 +56,7 @@ func Start(t testing.TB, n int) *Cluster {
 		c.Restart(t, i)
 	}
 	t.Cleanup(func() {
+		c.log.stop()
 		for _, s := range c.Servers {
 			if s != nil {
 				s.Shutdown()
@@ -78,6 +81,7 @@ func (c *Cluster) Restart(t testing.TB, i int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.SetLoggerV2(c.log.server(c.opts[i].ServerName), false, false, false)
 	s.Start()
 	if !s.ReadyForConnections(30 * time.Second) {
 		t.Fatalf("NATS server %d not ready", i+1)
@@ -132,3 +136,41 @@ func freePorts(t testing.TB, n int) []int {
 	}
 	return ports
 }
+
+// testLog puts the servers' warnings and errors in the test's log, so that a
+// failing test shows what the server saw ("error creating store for stream"
+// says nothing of why), and nothing once the test has ended.
+type testLog struct {
+	t    testing.TB
+	mu   sync.Mutex
+	done bool
+}
+
+func (l *testLog) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.done = true
+}
+
+func (l *testLog) logf(name, level, format string, v ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done {
+		l.t.Logf("nats %s %s: %s", name, level, fmt.Sprintf(format, v...))
+	}
+}
+
+func (l *testLog) server(name string) server.Logger { return serverLog{l, name} }
+
+// serverLog is one server's server.Logger.
+type serverLog struct {
+	l    *testLog
+	name string
+}
+
+func (s serverLog) Noticef(string, ...any)         {}
+func (s serverLog) Debugf(string, ...any)          {}
+func (s serverLog) Tracef(string, ...any)          {}
+func (s serverLog) Warnf(format string, v ...any)  { s.l.logf(s.name, "warning", format, v...) }
+func (s serverLog) Errorf(format string, v ...any) { s.l.logf(s.name, "error", format, v...) }
+func (s serverLog) Fatalf(format string, v ...any) { s.l.logf(s.name, "fatal", format, v...) }
