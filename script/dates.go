@@ -152,7 +152,8 @@ func numericDate(toks []token, i int) (day, month, year string, n int) {
 		day, month, year, n = t(4).s, t(2).s, t(0).s, 5
 	case dateSep && num(0, 1, 2) && num(2, 1, 2) && t(3).is(tokOther, sep) && num(4, 4, 4):
 		day, month, year, n = t(0).s, t(2).s, t(4).s, 5
-	case num(0, 2, 2) && t(1).is(tokOther, "/") && num(2, 2, 2) && (t(0).s[0] == '0' || t(2).s[0] == '0'):
+	case (num(0, 2, 2) || afterArticle && num(0, 1, 1)) && t(1).is(tokOther, "/") && num(2, 2, 2) && (t(0).s[0] == '0' || t(2).s[0] == '0'):
+		// "01/02", and "le 6/02" after an article
 		day, month, n = t(0).s, t(2).s, 3
 	case afterArticle && num(0, 1, 2) && t(1).is(tokOther, ".") && num(2, 2, 2) && !quantityAt(toks, skipSpace(toks, i+3)):
 		day, month, n = t(0).s, t(2).s, 3

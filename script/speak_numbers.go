@@ -125,6 +125,8 @@ func expandDash(b *strings.Builder, toks []token, i int) int {
 	}
 	prev, next := at(toks, i-1), at(toks, i+1)
 	switch {
+	case prev.kind == tokNumber && next.kind == tokNumber && t.s != "—" && afterNumero(toks, i-1):
+		b.WriteString(" tiret ") // "le décret n° 2020-1310": a number, not a range
 	case prev.kind == tokNumber && next.kind == tokNumber && t.s != "—":
 		b.WriteString(" à ")
 	case unitAfterNumber(toks, i-1) && next.kind == tokNumber && t.s != "—":
@@ -137,6 +139,21 @@ func expandDash(b *strings.Builder, toks []token, i int) int {
 		return 0
 	}
 	return 1
+}
+
+// afterNumero reports whether the number at toks[k] follows "n°", "nº" or
+// "numéro", with or without a space.
+func afterNumero(toks []token, k int) bool {
+	j := k - 1
+	if at(toks, j).kind == tokSpace {
+		j--
+	}
+	if t := at(toks, j); t.is(tokOther, "°") {
+		n := at(toks, j-1)
+		return n.is(tokWord, "n") || n.is(tokWord, "N")
+	}
+	w := strings.ToLower(at(toks, j).s)
+	return at(toks, j).kind == tokWord && (w == "nº" || w == "numéro" || w == "no")
 }
 
 // expandSlash reads a slash between numbers as "sur": "7/10", "24h/24",
