@@ -11,8 +11,8 @@ func expandNumber(b *strings.Builder, toks []token, i int) int {
 	if a.n == 0 {
 		return 0
 	}
-	if len(a.version) == 1 && quantityAt(toks, skipSpace(toks, i+a.n)) {
-		// "3.5 %", "1.5 km": a decimal written the English way.
+	if len(a.version) == 1 && (quantityAt(toks, skipSpace(toks, i+a.n)) || a.integer == "0") {
+		// "3.5 %", "1.5 km", "0.8647": a decimal written the English way.
 		a.frac, a.version = a.version[0], nil
 	}
 	for _, rule := range []func(*strings.Builder, []token, int, amount) int{
