@@ -66,8 +66,9 @@ var feminineNouns = setOf(
 	"fois", "semaine", "année", "journée", "nuit", "soirée", "matinée", "minute", "seconde", "saison",
 	"édition", "étape", "manche", "session", "séance", "décennie",
 	// places and bodies
-	"commune", "région", "ville", "rue", "route", "ligne", "gare", "station", "usine", "ferme", "maison",
-	"école", "université", "église", "mosquée", "cellule", "chambre", "pièce", "place", "classe",
+	// ("rue", "route", "place", "avenue" are left out: "21 rue de la Paix" is an address.)
+	"commune", "région", "ville", "ligne", "gare", "station", "usine", "ferme", "maison",
+	"école", "université", "église", "mosquée", "cellule", "chambre", "pièce", "classe",
 	"entreprise", "société", "famille", "association", "organisation", "agence", "banque", "marque",
 	"chaîne", "circonscription", "académie", "prison", "clinique", "pharmacie", "boulangerie",
 	// things counted
