@@ -63,7 +63,7 @@ var feminineNouns = setOf(
 	"candidate", "élue", "députée", "sénatrice", "conseillère", "policière", "infirmière", "salariée",
 	"étudiante", "lycéenne", "habitante", "citoyenne", "patiente", "otage", "recrue",
 	// time
-	"fois", "semaine", "année", "journée", "nuit", "soirée", "matinée", "minute", "seconde", "saison",
+	"fois", "heure", "semaine", "année", "journée", "nuit", "soirée", "matinée", "minute", "seconde", "saison",
 	"édition", "étape", "manche", "session", "séance", "décennie",
 	// places and bodies
 	// ("rue", "route", "place", "avenue" are left out: "21 rue de la Paix" is an address.)
