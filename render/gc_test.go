@@ -112,14 +112,14 @@ func keepPrevious(t *testing.T, st store.Store) {
 	if _, err := st.Stat(ctx, v1.Audio); err != nil {
 		t.Fatalf("a dry run removed audio: %v", err)
 	}
-	before := readAll(t, st, manifestKey("a1"))
+	before := readStored(t, st, manifestKey("a1"))
 	got, err := svc.Collect(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The manifest is not rewritten: another process may have published
 	// a newer one since the collection read it.
-	if after := readAll(t, st, manifestKey("a1")); !bytes.Equal(after, before) {
+	if after := readStored(t, st, manifestKey("a1")); !bytes.Equal(after, before) {
 		t.Fatal("the collection rewrote the manifest")
 	}
 	removed := map[string]string{}
@@ -199,17 +199,3 @@ func cacheBytes(t *testing.T, st store.Store) int64 {
 	return n
 }
 
-// readAll returns the stored blob under key.
-func readAll(t *testing.T, st store.Store, key string) []byte {
-	t.Helper()
-	b, err := st.Open(context.Background(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	data, err := io.ReadAll(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
