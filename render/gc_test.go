@@ -198,4 +198,3 @@ func cacheBytes(t *testing.T, st store.Store) int64 {
 	}
 	return n
 }
-
