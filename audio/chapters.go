@@ -24,7 +24,7 @@ const tocID = "toc"
 // times in milliseconds, byte offsets unused, a TIT2 sub-frame) and a
 // top-level ordered CTOC frame listing them. id3v2 knows CHAP but not
 // CTOC, which is written by hand.
-func addChapters(tag *id3v2.Tag, chs []Chapter) error {
+func addChapters(frames *frameList, chs []Chapter) error {
 	if len(chs) == 0 {
 		return nil
 	}
@@ -37,16 +37,21 @@ func addChapters(tag *id3v2.Tag, chs []Chapter) error {
 			return fmt.Errorf("write id3 chapters: chapter %d ends (%v) before it starts (%v)", i, c.End, c.Start)
 		}
 		ids[i] = fmt.Sprintf("chp%d", i)
-		tag.AddChapterFrame(id3v2.ChapterFrame{
-			ElementID:   ids[i],
-			StartTime:   c.Start,
-			EndTime:     c.End,
-			StartOffset: id3v2.IgnoredOffset,
-			EndOffset:   id3v2.IgnoredOffset,
-			Title:       &id3v2.TextFrame{Encoding: id3v2.EncodingUTF8, Text: c.Title},
-		})
 	}
-	tag.AddFrame("CTOC", id3v2.UnknownFrame{Body: ctocBody(ids)})
+	// One sequence keeps its frames in the order they are added.
+	frames.add(func(tag *id3v2.Tag) {
+		for i, c := range chs {
+			tag.AddChapterFrame(id3v2.ChapterFrame{
+				ElementID:   ids[i],
+				StartTime:   c.Start,
+				EndTime:     c.End,
+				StartOffset: id3v2.IgnoredOffset,
+				EndOffset:   id3v2.IgnoredOffset,
+				Title:       &id3v2.TextFrame{Encoding: id3v2.EncodingUTF8, Text: c.Title},
+			})
+		}
+	})
+	frames.add(func(tag *id3v2.Tag) { tag.AddFrame("CTOC", id3v2.UnknownFrame{Body: ctocBody(ids)}) })
 	return nil
 }
 

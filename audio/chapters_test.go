@@ -125,3 +125,43 @@ func TestChaptersReadByFFprobe(t *testing.T) {
 		}
 	}
 }
+
+// The same tags give the same bytes, every time, all frames read back: an
+// MP3 must not change with the order a map happens to iterate in.
+func TestWriteTagsDeterministic(t *testing.T) {
+	tags := Tags{
+		Title: "Le budget est voté", Artist: "Le Quotidien", Album: "Les articles du Quotidien",
+		Date: "2026-11-26", URL: "https://exemple.fr/budget", Comment: "Lu par ecouter",
+		Chapters: []Chapter{{Title: "Début", End: time.Second}, {Title: "Suite", Start: time.Second, End: 2 * time.Second}},
+	}
+	var first bytes.Buffer
+	n, err := WriteTags(&first, tags, 2*time.Second)
+	if err != nil || n != int64(first.Len()) {
+		t.Fatalf("WriteTags: %d, %v (%d bytes)", n, err, first.Len())
+	}
+	for range 20 {
+		var again bytes.Buffer
+		if _, err := WriteTags(&again, tags, 2*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again.Bytes(), first.Bytes()) {
+			t.Fatal("the same tags were written as different bytes")
+		}
+	}
+	tag, err := id3v2.ParseReader(bytes.NewReader(first.Bytes()), id3v2.Options{Parse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := first.Bytes()
+	if size := int(b[6])<<21 | int(b[7])<<14 | int(b[8])<<7 | int(b[9]); string(b[:5]) != "ID3\x04\x00" || size != len(b)-10 {
+		t.Fatalf("the header % x says %d bytes of frames, %d were written", b[:10], size, len(b)-10)
+	}
+	for id, want := range map[string]int{"TIT2": 1, "TPE1": 1, "TALB": 1, "TDRC": 1, "TLEN": 1, "WOAS": 1, "COMM": 1, "CHAP": 2, "CTOC": 1} {
+		if got := len(tag.GetFrames(id)); got != want {
+			t.Errorf("%d %s frames read back, want %d", got, id, want)
+		}
+	}
+	if tag.Title() != tags.Title || tag.Artist() != tags.Artist || tag.Album() != tags.Album {
+		t.Errorf("read back %q, %q, %q", tag.Title(), tag.Artist(), tag.Album())
+	}
+}
