@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"ecouter/audio/audiotest"
 )
 
 // lameWhole is one encoder's stream: lame's final tag, then its frames.
@@ -97,7 +95,7 @@ func TestJoinOneSegmentIsLame(t *testing.T) {
 			// The main data is where lame put it; only the bytes no frame
 			// reads (lame's ancillary filler) may differ.
 			// (ffmpeg decodes: go-mp3 reads MPEG-2 frames' data past its end.)
-			a, b := ffmpegDecode(t, append(tag, got...)), ffmpegDecode(t, append(wantTag, want...))
+			a, b := audiotest.Decode(t, append(tag, got...)), audiotest.Decode(t, append(wantTag, want...))
 			if len(a) != len(b) || maxDiff(a, b) != 0 {
 				t.Fatalf("joined stream decodes differently from lame's (%d and %d samples)", len(a), len(b))
 			}
@@ -143,28 +141,6 @@ func maxDiff(a, b []float32) float64 {
 	return d
 }
 
-// ffmpegDecode decodes an MP3 with ffmpeg, which must report no error, to
-// samples at the file's rate (delay and padding trimmed by the Info frame).
-func ffmpegDecode(t *testing.T, mp3 []byte) []float32 {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "a.mp3")
-	if err := os.WriteFile(path, mp3, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg -v error: %v %s", err, stderr.String())
-	}
-	out := stdout.Bytes()
-	pcm := make([]float32, len(out)/4)
-	for i := range pcm {
-		pcm[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
-	}
-	return pcm
-}
-
 // rmsWindows is the RMS of a-b over each frame-long window.
 func rmsWindows(a, b []float32, n int) []float64 {
 	var out []float64
@@ -199,7 +175,7 @@ func TestJoinSeamlessSine(t *testing.T) {
 	cuts := []int{60, 131, 200}
 	wantTag, want := lameWhole(t, c, opt)
 	tag, got := joinEncode(t, c, opt, cuts, nil)
-	single, joined := ffmpegDecode(t, append(wantTag, want...)), ffmpegDecode(t, append(tag, got...))
+	single, joined := audiotest.Decode(t, append(wantTag, want...)), audiotest.Decode(t, append(tag, got...))
 	if len(joined) != len(c.Samples) || len(single) != len(c.Samples) {
 		t.Fatalf("decoded %d (joined) and %d (one encoder) samples, PCM %d", len(joined), len(single), len(c.Samples))
 	}
@@ -227,11 +203,11 @@ func TestJoinSeamlessResampled(t *testing.T) {
 	ref := sine(44100, 440, 0.5, 0, 8*time.Second).Samples
 	cuts := []int{50, 120, 121, 250}
 	wantTag, want := lameWhole(t, c, opt)
-	single := ffmpegDecode(t, append(wantTag, want...))
+	single := audiotest.Decode(t, append(wantTag, want...))
 	codecErr := rmsWindows(single, ref, 1152)
 	for _, noRes := range []map[int]bool{nil, {2: true, 3: true}} {
 		tag, got := joinEncode(t, c, opt, cuts, noRes)
-		joined := ffmpegDecode(t, append(tag, got...))
+		joined := audiotest.Decode(t, append(tag, got...))
 		if len(joined) != len(ref) || len(single) != len(ref) {
 			t.Fatalf("decoded %d samples, one encoder %d, PCM %d", len(joined), len(single), len(ref))
 		}
@@ -259,14 +235,7 @@ func mp3val(t *testing.T, mp3 []byte) {
 		t.Fatal(err)
 	}
 	file.Write(mp3)
-	path := filepath.Join(t.TempDir(), "a.mp3")
-	if err := os.WriteFile(path, file.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := string(run(t, "mp3val", path))
-	if strings.Contains(out, "WARNING") || strings.Contains(out, "ERROR") {
-		t.Fatalf("mp3val: %s", out)
-	}
+	audiotest.MP3Val(t, file.Bytes())
 }
 
 // A segment whose first frames read a reservoir the stream so far did not
@@ -312,7 +281,7 @@ func TestJoinRefusesWhatWouldNotFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	stream := append(append(head, rest...), j.Flush()...)
-	if n := len(ffmpegDecode(t, stream)); n != j.frames*1152 {
+	if n := len(audiotest.Decode(t, stream)); n != j.frames*1152 {
 		t.Fatalf("decoded %d samples, want %d frames' worth", n, j.frames)
 	}
 	mp3val(t, stream)

@@ -14,6 +14,7 @@ import (
 
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/audio/audiotest"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
 )
@@ -151,11 +152,11 @@ func editReusesUnchangedRuns(t *testing.T, st store.Store) {
 // every cue's time is where its sentence sounds.
 func checkStream(t *testing.T, m *Manifest, file []byte) []float32 {
 	t.Helper()
-	pcm, outRate := ffmpegDecode(t, file)
+	pcm, outRate := audiotest.Decode(t, file, "-ar", "44100"), 44100
 	if d := math.Abs(float64(len(pcm))/float64(outRate) - m.Duration); d > 1152.0/float64(outRate) {
 		t.Errorf("decodes to %.4fs, manifest %.4fs", float64(len(pcm))/float64(outRate), m.Duration)
 	}
-	mp3valClean(t, file)
+	audiotest.MP3Val(t, file)
 	checkInfoFrame(t, file)
 	checkCues(t, m, pcm, outRate)
 	return pcm

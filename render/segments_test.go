@@ -1,22 +1,19 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/audio/audiotest"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
 )
@@ -79,11 +76,11 @@ func TestSegmentedRenderIsOneValidStream(t *testing.T) {
 				t.Fatalf("the article lasts %.1fs: too short for several segments", m.Duration)
 			}
 			file := readStored(t, st, m.Audio)
-			pcm, outRate := ffmpegDecode(t, file)
+			pcm, outRate := audiotest.Decode(t, file, "-ar", "44100"), 44100
 			if d := math.Abs(float64(len(pcm))/float64(outRate) - m.Duration); d > 1152.0/float64(outRate) {
 				t.Errorf("decodes to %.4fs, manifest %.4fs", float64(len(pcm))/float64(outRate), m.Duration)
 			}
-			mp3valClean(t, file)
+			audiotest.MP3Val(t, file)
 			checkInfoFrame(t, file)
 			checkCues(t, m, pcm, outRate)
 		})
@@ -130,39 +127,6 @@ func TestEncodingCutsLongSentences(t *testing.T) {
 	}
 	if want := 4; e.segments != want {
 		t.Fatalf("%d segments of a 35-second sentence, want %d (at most %v each)", e.segments, want, maxSegment)
-	}
-}
-
-// ffmpegDecode decodes with ffmpeg, which must report nothing.
-func ffmpegDecode(t *testing.T, mp3 []byte) ([]float32, int) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "a.mp3")
-	if err := os.WriteFile(path, mp3, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-ar", "44100", "-")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg -v error: %v %s", err, stderr.String())
-	}
-	out := stdout.Bytes()
-	pcm := make([]float32, len(out)/4)
-	for i := range pcm {
-		pcm[i] = math.Float32frombits(binary.LittleEndian.Uint32(out[4*i:]))
-	}
-	return pcm, 44100
-}
-
-func mp3valClean(t *testing.T, mp3 []byte) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "a.mp3")
-	if err := os.WriteFile(path, mp3, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("mp3val", path).CombinedOutput()
-	if err != nil || bytes.Contains(out, []byte("WARNING")) || bytes.Contains(out, []byte("ERROR")) {
-		t.Fatalf("mp3val: %v %s", err, out)
 	}
 }
 
