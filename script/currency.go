@@ -17,6 +17,18 @@ var currencies = map[string]currency{
 	"£":   {"livre", "livres", "de livres", "penny", "pence"},
 	"¥":   {"yen", "yens", "de yens", "", ""},
 	"CHF": {"franc suisse", "francs suisses", "de francs suisses", "centime", "centimes"},
+	// ISO codes, as business and international copy writes them.
+	"EUR":  {"euro", "euros", "d'euros", "centime", "centimes"},
+	"USD":  {"dollar", "dollars", "de dollars", "cent", "cents"},
+	"GBP":  {"livre", "livres", "de livres", "penny", "pence"},
+	"CAD":  {"dollar canadien", "dollars canadiens", "de dollars canadiens", "cent", "cents"},
+	"FCFA": {"franc C F A", "francs C F A", "de francs C F A", "", ""},
+}
+
+// scaleWords are the scales written out between a number and its currency:
+// "5 millions $", "3 milliards d'€" is rare, "2 millions USD".
+var scaleWords = map[string]string{
+	"mille": "mille", "million": "million", "millions": "million", "milliard": "milliard", "milliards": "milliard",
 }
 
 // multipliers come between a number and a currency: "300 k€", "2 M€",
@@ -30,6 +42,10 @@ func expandCurrency(b *strings.Builder, toks []token, i int, a amount) int {
 	if t := at(toks, j); t.kind == tokWord {
 		if m, ok := multipliers[t.s]; ok && at(toks, j+1).kind == tokOther {
 			mult, j = m, j+1
+		} else if m, ok := scaleWords[t.s]; ok && at(toks, j+1).kind == tokSpace {
+			if _, n := matchKey(currencies, toks, j+2); n > 0 {
+				mult, j = m, j+2 // "5 millions $"
+			}
 		}
 	}
 	key, n := matchKey(currencies, toks, j)
@@ -41,15 +57,32 @@ func expandCurrency(b *strings.Builder, toks []token, i int, a amount) int {
 	return end - i
 }
 
-// expandCurrencyFirst reads "$5" and "€12", written the English way.
+// expandCurrencyFirst reads "$5" and "€12", written the English way, and
+// an ISO code before its amount, "CHF 12.50", "USD 3 millions" (a dot
+// before two digits is then the cents).
 func expandCurrencyFirst(b *strings.Builder, toks []token, i int) int {
 	c, ok := currencies[toks[i].s]
-	if !ok || toks[i].kind != tokOther || at(toks, i+1).kind != tokNumber {
+	k := i + 1
+	switch {
+	case !ok:
+		return 0
+	case toks[i].kind == tokOther && at(toks, k).kind == tokNumber:
+	case toks[i].kind == tokWord && opensWord(at(toks, i-1)) && at(toks, k).kind == tokSpace && at(toks, k+1).kind == tokNumber:
+		k++
+	default:
 		return 0
 	}
-	a := parseAmount(toks, i+1)
-	emit(b, moneyWords(a, "", c), at(toks, i+1+a.n))
-	return 1 + a.n
+	a := parseAmount(toks, k)
+	if len(a.version) == 1 && len(a.version[0]) == 2 && a.frac == "" {
+		a.frac, a.version = a.version[0], nil // "CHF 12.50"
+	}
+	end := k + a.n
+	mult := ""
+	if t := at(toks, end+1); at(toks, end).kind == tokSpace && t.kind == tokWord && scaleWords[t.s] != "" && t.s != "mille" {
+		mult, end = scaleWords[t.s], end+2 // "USD 3 millions"
+	}
+	emit(b, moneyWords(a, mult, c), at(toks, end))
+	return end - i
 }
 
 // moneyWords reads an amount of a currency: "douze euros", "un euro",
