@@ -58,8 +58,8 @@ func colonTime(toks []token, i int, a amount, hour uint64) (string, int) {
 	if a.n != 1 || hour > 24 || !at(toks, i+1).is(tokOther, ":") || m.kind != tokNumber || len(m.s) != 2 || atou(m.s) > 59 {
 		return "", 0
 	}
-	if next := at(toks, i+4); at(toks, i+3).is(tokOther, ":") && next.kind == tokNumber || next.kind == tokWord && at(toks, i+3).kind != tokSpace {
-		return "", 0 // "12:30:15", a ratio or a reference
+	if after := at(toks, i+3); after.kind == tokNumber || (after.is(tokOther, ":") || after.is(tokOther, ".")) && at(toks, i+4).kind == tokNumber {
+		return "", 0 // "12:30:15", a lap time ("2:00.531")
 	}
 	if len(a.integer) != 2 && !timeWords[wordBefore(toks, i)] {
 		return "", 0
