@@ -46,9 +46,11 @@ func expandInclusive(b *strings.Builder, toks []token, i int) int {
 	}
 	join := " ou "
 	if plural {
-		fem, masc, join = pluralOf(fem), pluralOf(masc), " et "
-		if masc == "tous" || strings.HasSuffix(masc, "tous") {
-			fem = strings.TrimSuffix(masc, "tous") + "toutes"
+		fem, join = pluralOf(fem), " et "
+		if stem, found := strings.CutSuffix(masc, "tout"); found {
+			masc = stem + "tous" // "tou·te·s" toutes et tous
+		} else {
+			masc = pluralOf(masc)
 		}
 	}
 	emit(b, fem+join+masc, at(toks, i+n))
@@ -72,8 +74,8 @@ var inclusiveDots = setOf("·", "•", "⋅", "‧")
 func inclusivePair(base, ending string) (fem, masc string, ok bool) {
 	switch {
 	case ending == "e" || ending == "ne" || ending == "le" || ending == "te" || ending == "sse":
-		if base == "tou" || strings.HasSuffix(base, "tou") { // "tou·te·s"
-			return base + "te", base + "s", true
+		if strings.HasSuffix(base, "tou") { // "tou·te·s"
+			return base + "te", base + "t", true
 		}
 		if stem, found := strings.CutSuffix(base, "er"); found && ending == "e" {
 			return stem + "ère", base, true // "infirmier·es", "étranger·e"

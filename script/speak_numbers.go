@@ -61,7 +61,7 @@ var feminineNouns = setOf(
 	// people
 	"personne", "femme", "fille", "mère", "sœur", "victime", "blessée", "tuée", "morte", "disparue",
 	"candidate", "élue", "députée", "sénatrice", "conseillère", "policière", "infirmière", "salariée",
-	"étudiante", "lycéenne", "habitante", "citoyenne", "patiente", "otage", "recrue",
+	"étudiante", "lycéenne", "habitante", "citoyenne", "patiente", "recrue",
 	// time
 	"fois", "heure", "semaine", "année", "journée", "nuit", "soirée", "matinée", "minute", "seconde", "saison",
 	"édition", "étape", "manche", "session", "séance", "décennie",
