@@ -22,7 +22,8 @@ var signs = map[string]string{"-": "moins", "−": "moins", "–": "moins", "+":
 func parseAmount(toks []token, i int) amount {
 	var a amount
 	j := i
-	if w, ok := signs[toks[i].s]; ok && toks[i].kind == tokOther {
+	// i may be past the end: a rule looking for a factor after "0x0x".
+	if w, ok := signs[at(toks, i).s]; ok && at(toks, i).kind == tokOther {
 		if !opensWord(at(toks, i-1)) || at(toks, i+1).kind != tokNumber {
 			return a
 		}
