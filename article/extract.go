@@ -48,6 +48,7 @@ type extractor struct {
 	// introSkipped: a heading was dropped for its prefix, and the next
 	// paragraph or list, the one it introduces, goes with it.
 	introSkipped bool
+	flushes      int // calls of flush, so a table row knows a cell ended blocks
 }
 
 // walk reads n. kind is the role of loose text at this depth: a paragraph,
@@ -112,16 +113,21 @@ func (e *extractor) row(n *html.Node, kind string) {
 		if !first {
 			e.write(", ", kind)
 		}
-		mark := e.buf.Len()
+		mark, flushes := e.buf.Len(), e.flushes
 		e.walkChildren(c, kind)
-		if strings.TrimFunc(e.buf.String()[mark:], isHTMLSpace) == "" {
+		switch {
+		case e.flushes != flushes:
+			// The cell held blocks of its own (paragraphs, a table):
+			// the row goes on after them.
+			first = e.buf.Len() == 0
+		case strings.TrimFunc(e.buf.String()[mark:], isHTMLSpace) == "":
 			// An empty cell adds no comma.
 			rest := e.buf.String()[:before]
 			e.buf.Reset()
 			e.buf.WriteString(rest)
-			continue
+		default:
+			first = false
 		}
-		first = false
 	}
 	e.flush()
 }
@@ -216,6 +222,7 @@ func (e *extractor) write(s, kind string) {
 // flush ends the block in buf, keeping it if it has something to say. It
 // reports whether the block was dropped for its prefix.
 func (e *extractor) flush() (skipped bool) {
+	e.flushes++
 	text := cleanText(stripShortcodes(e.buf.String()))
 	e.buf.Reset()
 	if text == "" {

@@ -3,6 +3,8 @@ package article
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -55,6 +57,32 @@ func FuzzDecodeArticle(f *testing.F) {
 		}
 		if a.Title == "" || a.ID != "a1" {
 			t.Fatalf("accepted %q as %+v", data, a)
+		}
+	})
+}
+
+// FuzzExtract feeds article HTML to the extractor, the golden files and
+// shortcodes among the seeds: it must never panic, and every block it
+// keeps has text, valid and trimmed, with no marker left in it.
+func FuzzExtract(f *testing.F) {
+	files, _ := filepath.Glob("testdata/extract/*.html")
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(string(b))
+		}
+	}
+	for _, s := range []string{
+		"[caption]<p>a[/caption]", "<table><tr><td></td><td>x</td></tr></table>", "<sup><a href=#>1</a></sup>",
+		"[a b=c][/a][/a]", "<pre><code>x</code></pre>y", "Photo : AFP",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, b := range Extract(src, DefaultRules()) {
+			if b.Text == "" || b.Text != strings.TrimSpace(b.Text) || !utf8.ValidString(b.Text) && utf8.ValidString(src) ||
+				strings.Contains(b.Text, hardBreak) {
+				t.Fatalf("Extract(%q) kept block %q", src, b.Text)
+			}
 		}
 	})
 }
