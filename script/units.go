@@ -93,6 +93,9 @@ var units = map[string]unit{
 	"Mrds": {"milliards", "milliards", false},
 }
 
+// clockUnits are written with two digits in a duration: "01 min", "09 s".
+var clockUnits = setOf("h", "min", "mn", "s")
+
 // maxUnitTokens is the most tokens a unit key spans ("km" "/" "h").
 const maxUnitTokens = 3
 
@@ -131,6 +134,9 @@ func expandUnit(b *strings.Builder, toks []token, i int, a amount) int {
 		return 0
 	}
 	u := units[key]
+	if clockUnits[key] && len(a.integer) == 2 && a.integer[0] == '0' && a.sign == "" && a.frac == "" && a.version == nil {
+		a.integer = a.integer[1:] // "2 h 01 min 09 s": minutes and seconds as a clock writes them
+	}
 	w := a.words()
 	if _, ok := a.whole(); ok && u.feminine {
 		w = feminine(w)
