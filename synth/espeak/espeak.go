@@ -99,7 +99,11 @@ func (e *Engine) Version() string { return e.version }
 // audio, e.g. "espeak-ng 1.51|voice=fr|speed=165|pitch=50". The binary path,
 // MaxProcs and Timeout are left out: they do not change a single sample.
 func (e *Engine) Fingerprint() string {
-	return fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
+	fp := fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
+	if french(e.opt.Voice) {
+		fp += "|respell=" + respellVersion
+	}
+	return fp
 }
 
 // SentenceLimit is the longest text one espeak-ng process is given: the

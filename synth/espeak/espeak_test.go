@@ -3,6 +3,7 @@ package espeak
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -143,12 +144,62 @@ func TestFingerprint(t *testing.T) {
 	if !strings.HasPrefix(e.Version(), "espeak-ng 1.") {
 		t.Errorf("Version() = %q, want espeak-ng 1.x", e.Version())
 	}
-	want := e.Version() + "|voice=fr-be|speed=180|pitch=40"
+	want := e.Version() + "|voice=fr-be|speed=180|pitch=40|respell=" + respellVersion
 	if got := e.Fingerprint(); got != want {
 		t.Errorf("Fingerprint() = %q, want %q", got, want)
 	}
 	if e.Name() != "espeak" {
 		t.Errorf("Name() = %q, want espeak", e.Name())
+	}
+	// Another language's voice is not respelled, so its fingerprint says
+	// nothing of the table.
+	if en := newEngine(t, Options{Voice: "en"}); strings.Contains(en.Fingerprint(), "respell") {
+		t.Errorf("an English voice's fingerprint %q names the French respellings", en.Fingerprint())
+	}
+}
+
+func TestRespellWholeWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"Joe Biden et Zelensky, l'Uber de Twitter.": "Djo Baïdeune et Zélènnski, l'Oubeur de Twitteur.",
+		"Les Teslas, un tesla, Tesla.":              "Les Teslas, un tesla, Tèssla.",
+		"« Brexit » (YouTube)":                      "« Brèxite » (Youtioube)",
+		"":                                          "",
+	} {
+		if got := respell(in); got != want {
+			t.Errorf("respell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Every respelling makes espeak-ng say the name otherwise than it does
+// unaided, in French (no switch to its English rules), and a few say what
+// French listeners say: baïdeune, zélènnski, brèxite, oubeur.
+func TestRespellingsPhonemes(t *testing.T) {
+	phonemes := func(text string) string {
+		t.Helper()
+		cmd := exec.Command("espeak-ng", "-v", "fr", "-q", "-x", "-b", "1")
+		cmd.Stdin = strings.NewReader(text)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("espeak-ng -x %q: %v", text, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for name, spelled := range respellings {
+		before, after := phonemes(name), phonemes(spelled)
+		if before == after || strings.Contains(after, "(en)") {
+			t.Errorf("%s: espeak-ng says %s unaided and %s respelled %q", name, before, after, spelled)
+		}
+	}
+	for name, want := range map[string]string{"Biden": "baid'Yn", "Zelensky": "zelEnsk'i", "Brexit": "brEks'it", "Uber": "ub'Wr"} {
+		if got := phonemes(respellings[name]); got != want {
+			t.Errorf("%s respelled: espeak-ng says %s, want %s", name, got, want)
+		}
+	}
+	// And the engine speaks the respelled form.
+	e := newEngine(t, Options{})
+	if !equalSamples(speak(t, e, "Joe Biden.").Samples, speak(t, e, "Djo Baïdeune.").Samples) {
+		t.Error("the engine did not speak Biden respelled")
 	}
 }
 

@@ -28,6 +28,9 @@ func (e *Engine) Synthesize(ctx context.Context, text string) (audio.Clip, error
 	if strings.TrimSpace(text) == "" {
 		return audio.Clip{Rate: e.rate}, nil
 	}
+	if french(e.opt.Voice) {
+		text = respell(text)
+	}
 	return e.run(ctx, text, synth.ErrEngine)
 }
 
