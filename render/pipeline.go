@@ -43,6 +43,8 @@ type pipeline struct {
 	// limit is the longest piece of a sentence one engine call reads (the
 	// backend's SentenceLimit); 0: sentences go whole.
 	limit int
+	// respell is the backend's Respell, or nil.
+	respell func(string) string
 }
 
 // task is one render to run.

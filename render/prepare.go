@@ -44,6 +44,13 @@ func NarrateWith(a *article.Article, rules article.Rules, opt script.Options) sc
 
 func (pl *pipeline) prepare(a *article.Article) prepared {
 	sc := NarrateWith(a, pl.cfg.Rules, script.Options{Lexicon: pl.cfg.Lexicon})
+	if pl.respell != nil {
+		for _, b := range sc.Blocks {
+			for k := range b.Sentences {
+				b.Sentences[k].Spoken = pl.respell(b.Sentences[k].Spoken)
+			}
+		}
+	}
 	tags := audio.Tags{
 		Title:  a.Title,
 		Artist: a.Author,

@@ -60,6 +60,15 @@ type checked struct {
 	m  *Manifest
 }
 
+// Respeller is a backend that says some words better written otherwise
+// (espeak-ng's French voice and "Biden"). The pipeline respells every
+// spoken form before the content key, the sentence keys and synthesis, so
+// a changed table changes the audio of the articles and sentences it
+// touches, and of no other.
+type Respeller interface {
+	Respell(spoken string) string
+}
+
 // SentenceLimiter is a backend that reads sentences of at most
 // SentenceLimit characters well; longer ones are cut into pieces for it.
 type SentenceLimiter interface {
@@ -87,6 +96,9 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 	}
 	if l, ok := syn.(SentenceLimiter); ok {
 		pl.limit = l.SentenceLimit()
+	}
+	if r, ok := syn.(Respeller); ok {
+		pl.respell = r.Respell
 	}
 	s := &Service{
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,

@@ -471,3 +471,38 @@ func TestRenderLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// respelling is a backend that says "Biden" better written "Baïdeune".
+type respelling struct{ *synthtest.Fake }
+
+func (respelling) Respell(s string) string { return strings.ReplaceAll(s, "Biden", "Baïdeune") }
+
+// A Respeller's forms are what is synthesised and keyed: an article it
+// does not touch keeps the key it has with any engine of that fingerprint,
+// one it touches gets another, and the engine reads the respelled text.
+func TestRespellerKeysOnlyWhatItChanges(t *testing.T) {
+	plain, resp := newFixture(t), newFixture(t)
+	resp.svc = New(resp.src, respelling{resp.syn}, resp.store, DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	ctx := context.Background()
+	for _, f := range []*fixture{plain, resp} {
+		f.src.set("biden", "<p>Joe Biden a parlé.</p>")
+	}
+	keyOf := func(f *fixture, id string) string {
+		t.Helper()
+		m, err := f.svc.Ensure(ctx, id, Options{Wait: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Key
+	}
+	if keyOf(plain, "a1") != keyOf(resp, "a1") {
+		t.Error("an article the respelling does not touch changed its content key")
+	}
+	if keyOf(plain, "biden") == keyOf(resp, "biden") {
+		t.Error("an article the respelling changes kept its content key")
+	}
+	texts := strings.Join(resp.syn.Texts(), "\n")
+	if !strings.Contains(texts, "Joe Baïdeune a parlé.") || strings.Contains(texts, "Biden") {
+		t.Errorf("the engine read:\n%s", texts)
+	}
+}

@@ -99,11 +99,19 @@ func (e *Engine) Version() string { return e.version }
 // audio, e.g. "espeak-ng 1.51|voice=fr|speed=165|pitch=50". The binary path,
 // MaxProcs and Timeout are left out: they do not change a single sample.
 func (e *Engine) Fingerprint() string {
-	fp := fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
-	if french(e.opt.Voice) {
-		fp += "|respell=" + respellVersion
+	return fmt.Sprintf("%s|voice=%s|speed=%d|pitch=%d", e.version, e.opt.Voice, e.opt.Speed, e.opt.Pitch)
+}
+
+// Respell implements render.Respeller: with a French voice, the names of
+// respellings are written the way espeak-ng says them right. The render
+// pipeline respells spoken forms before keying them, so the table is not
+// part of the fingerprint; Synthesize respells too, for other callers
+// (respelling twice changes nothing).
+func (e *Engine) Respell(spoken string) string {
+	if !french(e.opt.Voice) {
+		return spoken
 	}
-	return fp
+	return respell(spoken)
 }
 
 // SentenceLimit is the longest text one espeak-ng process is given: the

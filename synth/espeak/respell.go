@@ -1,9 +1,6 @@
 package espeak
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"slices"
 	"strings"
 	"unicode"
 )
@@ -36,21 +33,6 @@ var respellings = map[string]string{
 	"Deezer":    "Dizeur",
 	"Deliveroo": "Délivérou",
 }
-
-// respellVersion names the table, for the engine's fingerprint: a changed
-// table changes the audio, so cached sentences must not be reused.
-var respellVersion = func() string {
-	keys := make([]string, 0, len(respellings))
-	for k := range respellings {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	h := sha256.New()
-	for _, k := range keys {
-		h.Write([]byte(k + "\t" + respellings[k] + "\n"))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:8]
-}()
 
 // respell rewrites the whole words of text that respellings lists.
 func respell(text string) string {

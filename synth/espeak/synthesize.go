@@ -28,10 +28,7 @@ func (e *Engine) Synthesize(ctx context.Context, text string) (audio.Clip, error
 	if strings.TrimSpace(text) == "" {
 		return audio.Clip{Rate: e.rate}, nil
 	}
-	if french(e.opt.Voice) {
-		text = respell(text)
-	}
-	return e.run(ctx, text, synth.ErrEngine)
+	return e.run(ctx, e.Respell(text), synth.ErrEngine)
 }
 
 // run executes one espeak-ng process for text. Engine failures wrap class,
