@@ -2,7 +2,8 @@ package espeak
 
 import (
 	"strings"
-	"unicode"
+
+	"ecouter/script"
 )
 
 // respellings make espeak-ng's French voice say names that news copy is
@@ -34,34 +35,22 @@ var respellings = map[string]string{
 	"Deliveroo": "Délivérou",
 }
 
-// respell rewrites the whole words of text that respellings lists.
-func respell(text string) string {
+// respellLexicon applies respellings with the whole-word matching of a
+// site's lexicon.
+var respellLexicon = func() *script.Lexicon {
 	var b strings.Builder
-	start := -1 // where the word being read starts
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		w := text[start:end]
-		if r, ok := respellings[w]; ok {
-			w = r
-		}
-		b.WriteString(w)
-		start = -1
+	for name, spelled := range respellings {
+		b.WriteString(name + "\t" + spelled + "\n")
 	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsMark(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
-		b.WriteRune(r)
+	lex, err := script.ParseLexicon(strings.NewReader(b.String()))
+	if err != nil {
+		panic("espeak: respellings: " + err.Error()) // the table is ours: a test catches it
 	}
-	flush(len(text))
-	return b.String()
-}
+	return lex
+}()
+
+// respell rewrites the whole words of text that respellings lists.
+func respell(text string) string { return respellLexicon.Apply(text) }
 
 // french reports whether voice is one of espeak-ng's French voices ("fr",
 // "fr-be", "fr+f3"...), the only ones respellings are written for.
