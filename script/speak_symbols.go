@@ -55,13 +55,13 @@ func expandSymbol(b *strings.Builder, toks []token, i int) int {
 	if f, ok := fractionSymbols[t.s]; ok {
 		before := wordBefore(toks, i)
 		var w string
-		switch next := strings.ToLower(at(toks, skipSpace(toks, i+1)).s); {
+		switch {
 		case at(toks, i-1).kind == tokNumber || at(toks, i-1).kind == tokSpace && at(toks, i-2).kind == tokNumber:
 			w = f.mixed
-		case t.s == "½" && halfArticles[before] && next != "de" && next != "des" && next != "du" && next != "d":
-			w = " demi " // "la ½ finale", "une ½ journée"
-		case next == "de" || next == "des" || next == "du" || next == "d":
+		case ofAfter(toks, i+1):
 			w = f.ofWhole
+		case t.s == "½" && halfArticles[before]:
+			w = " demi " // "la ½ finale", "une ½ journée"
 		default:
 			w = f.alone
 		}
