@@ -135,14 +135,9 @@ func (e *extractor) row(n *html.Node, kind string) {
 // footnoteRef reports whether a <sup> is a footnote's number: a class
 // saying so, or only a link to an anchor of the page ("#fn1").
 func footnoteRef(n *html.Node) bool {
-	for _, a := range n.Attr {
-		if a.Key != "class" {
-			continue
-		}
-		for _, c := range strings.FieldsFunc(strings.ToLower(a.Val), isHTMLSpace) {
-			if strings.Contains(c, "footnote") || c == "fn" || c == "fnref" {
-				return true
-			}
+	for _, c := range classes(n) {
+		if strings.Contains(c, "footnote") || c == "fn" || c == "fnref" {
+			return true
 		}
 	}
 	var link *html.Node

@@ -2,6 +2,7 @@ package article
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,22 +41,21 @@ func newSkipper(r Rules) skipper {
 
 // match reports whether the element n and everything in it is left out.
 func (s skipper) match(n *html.Node) bool {
-	if s.elements[n.Data] && !(n.Data == "figure" && hasClass(n, "wp-block-table")) {
+	if s.elements[n.Data] && !(n.Data == "figure" && slices.Contains(classes(n), "wp-block-table")) {
 		// WordPress puts its table block in a <figure>: the table is
 		// read, its caption is not.
 		return true
+	}
+	for _, c := range classes(n) {
+		if s.classes[c] {
+			return true
+		}
 	}
 	for _, a := range n.Attr {
 		if a.Namespace != "" {
 			continue
 		}
 		switch a.Key {
-		case "class":
-			for _, c := range strings.FieldsFunc(a.Val, isHTMLSpace) {
-				if s.classes[strings.ToLower(c)] {
-					return true
-				}
-			}
 		case "id":
 			id := strings.ToLower(a.Val)
 			for _, p := range s.idPrefixes {
@@ -76,17 +76,14 @@ func (s skipper) match(n *html.Node) bool {
 	return false
 }
 
-func hasClass(n *html.Node, class string) bool {
+// classes returns the tokens of n's class attribute, in lower case.
+func classes(n *html.Node) []string {
 	for _, a := range n.Attr {
 		if a.Key == "class" && a.Namespace == "" {
-			for _, c := range strings.FieldsFunc(a.Val, isHTMLSpace) {
-				if strings.EqualFold(c, class) {
-					return true
-				}
-			}
+			return strings.FieldsFunc(strings.ToLower(a.Val), isHTMLSpace)
 		}
 	}
-	return false
+	return nil
 }
 
 // hasSkipPrefix reports whether text starts with one of prefixes, ignoring
