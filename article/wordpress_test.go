@@ -3,6 +3,7 @@ package article
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -170,6 +171,41 @@ func TestWordPressPlainPermalinks(t *testing.T) {
 
 // A draft, trashed or private post is not public: WordPress answers 401 (or
 // 403), which is "not found" to a listener, never "source unavailable".
+// A post the ecouter plugin excludes from audio is ErrExcluded, which is
+// also ErrNotFound (so stored audio is withdrawn) and not ErrUnavailable
+// (which would keep serving it), from either HTTP source.
+func TestWordPressExcluded(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/wordpress/post.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, excluded := range []bool{false, true} {
+		body := strings.Replace(string(fixture), "{", fmt.Sprintf(`{"ecouter":{"excluded":%t},`, excluded), 1)
+		srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/wp-json/" {
+				w.Write([]byte(`{"name":"Exemple"}`))
+				return
+			}
+			w.Write([]byte(body))
+		})
+		for name, src := range map[string]Source{
+			"wordpress": NewWordPress(srv.URL, srv.Client()),
+			"http":      NewHTTP(srv.URL+"/posts/{id}", srv.Client()),
+		} {
+			_, err := src.Article(context.Background(), "4812")
+			if !excluded {
+				if err != nil {
+					t.Errorf("%s, not excluded: %v", name, err)
+				}
+				continue
+			}
+			if !errors.Is(err, ErrExcluded) || !errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s, excluded: got %v, want ErrExcluded (and so ErrNotFound), not ErrUnavailable", name, err)
+			}
+		}
+	}
+}
+
 func TestWordPressNotPublic(t *testing.T) {
 	srv, _ := plainSite(t)
 	wp := NewWordPress(srv.URL, srv.Client())
