@@ -3,7 +3,7 @@
  * Plugin Name:       Écouter
  * Plugin URI:        https://github.com/ecouter/ecouter
  * Description:       Un bouton « Écouter » sur chaque article : l'audio est produit par un service ecouter dès la publication, retiré dès la dépublication.
- * Version:           1.0.0
+ * Version:           1.1.0
  * Requires at least: 6.1
  * Requires PHP:      7.4
  * Author:            ecouter
@@ -25,7 +25,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
-define( 'ECOUTER_PLUGIN_VERSION', '1.0.0' );
+define( 'ECOUTER_PLUGIN_VERSION', '1.1.0' );
 
 /** Post meta: "1" when the editor switched audio off for the post. */
 define( 'ECOUTER_META_DISABLED', '_ecouter_disabled' );

@@ -71,7 +71,7 @@ function ecouter_excluded_added( $name, $value ) {
  */
 function ecouter_excluded_changed( $old, $new ) {
 	$added = array_diff( array_map( 'intval', (array) $new ), array_map( 'intval', (array) $old ) );
-	if ( ! $added ) {
+	if ( ! $added || ! ecouter_post_types() ) {
 		return;
 	}
 	$ids = get_posts(
