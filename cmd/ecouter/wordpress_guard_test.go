@@ -75,6 +75,14 @@ func wordpressKeyOrigin(t *testing.T, site *wpSite, service, id string) {
 	if got := other.authorizations(); len(got) > 0 {
 		t.Errorf("the key went to a host it was not entered for: %q", got)
 	}
+	// The settings page says where the key goes, and that this URL is not it.
+	page := site.php(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/template.php';
+wp_set_current_user(1);
+ecouter_settings_page();`)
+	if !strings.Contains(page, "envoyée qu'à <code>"+service+"</code>") || !strings.Contains(page, "notice-error") || strings.Contains(page, testKey) {
+		t.Errorf("the settings page does not say where the key goes:\n%s", page)
+	}
 
 	// Typed with the new address, the key is for that host.
 	if s := site.saveSettings(other.url, "cle-du-service-b"); s.URL != other.url || s.Origin != other.url || len(s.Errors) > 0 {
