@@ -173,7 +173,7 @@ function ecouter_sanitize_url( $v ) {
 			'ecouter_key_origin',
 			sprintf(
 				"Adresse non enregistrée : la clé d'API n'est envoyée qu'à %s. Pour utiliser %s, saisissez aussi la clé d'API de ce service.",
-				ecouter_key_origin(),
+				'' !== ecouter_key_origin() ? ecouter_key_origin() : "l'adresse saisie avec elle",
 				$origin
 			)
 		);
