@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -202,6 +203,14 @@ func TestWordPressExcluded(t *testing.T) {
 			if !errors.Is(err, ErrExcluded) || !errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnavailable) {
 				t.Errorf("%s, excluded: got %v, want ErrExcluded (and so ErrNotFound), not ErrUnavailable", name, err)
 			}
+		}
+		// A post object saved in a folder says the same.
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "4812.json"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewDir(os.DirFS(dir)).Article(context.Background(), "4812"); excluded != errors.Is(err, ErrExcluded) || errors.Is(err, ErrUnavailable) {
+			t.Errorf("dir, excluded %t: got %v", excluded, err)
 		}
 	}
 }
