@@ -67,6 +67,10 @@ func problemOf(err error) problem {
 		return problem{status: he.Code, code: codeOf(he.Code), msg: msg}
 	case errors.Is(err, article.ErrInvalidID):
 		return problem{http.StatusBadRequest, "invalid_id", "invalid article id: use 1 to 100 letters, digits, '-' or '_'", 0}
+	case errors.Is(err, article.ErrExcluded):
+		// Before withdrawn: audio stored before the site excluded the
+		// article is withdrawn with this cause, and the cause is the news.
+		return problem{http.StatusNotFound, "excluded", "the site gives this article no audio (excluded category or audio switched off)", 0}
 	case errors.Is(err, render.ErrWithdrawn):
 		return problem{http.StatusGone, "withdrawn", "the article was withdrawn", 0}
 	case errors.Is(err, article.ErrNotFound):

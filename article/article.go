@@ -37,6 +37,11 @@ var (
 	// the public (HTTP 401 or 403: a draft, a private or trashed post). It
 	// is also ErrNotFound: to a listener the article does not exist.
 	ErrNotPublic = fmt.Errorf("%w: not public", ErrNotFound)
+	// ErrExcluded: the source shows the article but says it gets no audio
+	// (the WordPress plugin's excluded categories, its "Pas d'audio"
+	// switch). It is also ErrNotFound, so audio stored before is taken
+	// down as for an unpublished article.
+	ErrExcluded = fmt.Errorf("%w: excluded from audio by the source", ErrNotFound)
 	// ErrUnavailable: the source could not be reached or answered badly.
 	ErrUnavailable = errors.New("article source unavailable")
 	// ErrTimeout: the source did not answer in time. It comes with

@@ -32,6 +32,9 @@ func decodeArticle(id string, data []byte) (*Article, error) {
 	default:
 		return nil, errors.New("decode article json: no title string or WordPress title object")
 	}
+	if errors.Is(err, ErrExcluded) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("decode article json: %w", err)
 	}
@@ -42,6 +45,16 @@ func decodeArticle(id string, data []byte) (*Article, error) {
 	}
 	a.ID = id
 	return a, nil
+}
+
+// undecodable is the error of a source whose answer decodeArticle
+// refused: the source answered badly (ErrUnavailable, so stored audio
+// keeps being served), unless it said the article gets no audio.
+func undecodable(where string, err error) error {
+	if errors.Is(err, ErrExcluded) {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, where, err)
 }
 
 // simpleArticle is the simple JSON form. Its strings are plain text, not

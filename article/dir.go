@@ -45,7 +45,7 @@ func (d *Dir) Article(ctx context.Context, id string) (*Article, error) {
 	}
 	a, err := decodeArticle(id, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrUnavailable, name, err)
+		return nil, undecodable(name, err)
 	}
 	return a, nil
 }

@@ -41,7 +41,7 @@ func (h *HTTP) Article(ctx context.Context, id string) (*Article, error) {
 	}
 	a, err := decodeArticle(id, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: article %s: %w", ErrUnavailable, id, err)
+		return nil, undecodable("article "+id, err)
 	}
 	return a, nil
 }

@@ -15,20 +15,27 @@ const maxRemembered = 100_000
 // NotFoundMemory is a Source that remembers, for a while, the IDs its
 // source did not find: an ID walker asking again and again for articles
 // that do not exist reaches the CMS once per ID and TTL, not once per
-// request. Found articles and other failures are not remembered. It is
-// safe for concurrent use.
+// request. An article the source excludes from audio is remembered as
+// such, so the answer keeps its reason. Found articles and other failures
+// are not remembered. It is safe for concurrent use.
 type NotFoundMemory struct {
 	src Source
 	ttl time.Duration
 	now func() time.Time
 
 	mu      sync.Mutex
-	unknown map[string]time.Time // ID -> when to ask the source again
+	unknown map[string]unknown // ID -> what the source said, until when
+}
+
+// unknown is a remembered answer: ErrNotFound, or ErrExcluded.
+type unknown struct {
+	until time.Time // when to ask the source again
+	err   error
 }
 
 // RememberNotFound wraps src; a ttl of 0 or less remembers nothing.
 func RememberNotFound(src Source, ttl time.Duration) *NotFoundMemory {
-	return &NotFoundMemory{src: src, ttl: ttl, now: time.Now, unknown: map[string]time.Time{}}
+	return &NotFoundMemory{src: src, ttl: ttl, now: time.Now, unknown: map[string]unknown{}}
 }
 
 // Article answers ErrNotFound at once for an ID the source did not find
@@ -38,15 +45,17 @@ func (m *NotFoundMemory) Article(ctx context.Context, id string) (*Article, erro
 		return m.src.Article(ctx, id)
 	}
 	m.mu.Lock()
-	until, ok := m.unknown[id]
+	u, ok := m.unknown[id]
 	m.mu.Unlock()
-	if ok && m.now().Before(until) {
-		return nil, fmt.Errorf("article %s: %w (remembered from the source's last answer)", id, ErrNotFound)
+	if ok && m.now().Before(u.until) {
+		return nil, fmt.Errorf("article %s: %w (remembered from the source's last answer)", id, u.err)
 	}
 	a, err := m.src.Article(ctx, id)
 	switch {
+	case errors.Is(err, ErrExcluded):
+		m.remember(id, ErrExcluded)
 	case errors.Is(err, ErrNotFound):
-		m.remember(id)
+		m.remember(id, ErrNotFound)
 	case err == nil:
 		m.Forget(id)
 	}
@@ -61,13 +70,13 @@ func (m *NotFoundMemory) Forget(id string) {
 	delete(m.unknown, id)
 }
 
-func (m *NotFoundMemory) remember(id string) {
+func (m *NotFoundMemory) remember(id string, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
 	if len(m.unknown) >= maxRemembered {
-		for k, until := range m.unknown {
-			if !now.Before(until) {
+		for k, u := range m.unknown {
+			if !now.Before(u.until) {
 				delete(m.unknown, k)
 			}
 		}
@@ -80,5 +89,5 @@ func (m *NotFoundMemory) remember(id string) {
 		}
 		delete(m.unknown, k)
 	}
-	m.unknown[id] = now.Add(m.ttl)
+	m.unknown[id] = unknown{until: now.Add(m.ttl), err: err}
 }

@@ -76,3 +76,26 @@ func TestNotFoundMemoryIsBounded(t *testing.T) {
 		t.Fatalf("%d IDs remembered, at most %d allowed", n, maxRemembered)
 	}
 }
+
+type sourceFunc func(ctx context.Context, id string) (*Article, error)
+
+func (f sourceFunc) Article(ctx context.Context, id string) (*Article, error) { return f(ctx, id) }
+
+// An article the source excludes from audio is remembered as excluded, not
+// as merely unknown: the client is told the same reason each time.
+func TestNotFoundMemoryKeepsExcluded(t *testing.T) {
+	var asked int
+	src := sourceFunc(func(_ context.Context, id string) (*Article, error) {
+		asked++
+		return nil, fmt.Errorf("post %s: %w", id, ErrExcluded)
+	})
+	m := RememberNotFound(src, time.Minute)
+	for i := range 3 {
+		if _, err := m.Article(context.Background(), "42"); !errors.Is(err, ErrExcluded) {
+			t.Fatalf("request %d: got %v, want ErrExcluded", i, err)
+		}
+	}
+	if asked != 1 {
+		t.Errorf("source asked %d times, want once", asked)
+	}
+}

@@ -90,7 +90,7 @@ func testWordPressRecent(t *testing.T, plain bool) {
 			fmt.Fprint(w, `[]`)
 		case "/wp/v2/posts":
 			pages = append(pages, r.URL.RawQuery)
-			if q.Get("_fields") != "id,date_gmt" {
+			if q.Get("_fields") != "id,date_gmt,ecouter" {
 				http.Error(w, "want _fields", 400)
 				return
 			}
@@ -109,7 +109,8 @@ func testWordPressRecent(t *testing.T, plain bool) {
 				if i > 0 {
 					fmt.Fprint(w, ",")
 				}
-				fmt.Fprintf(w, `{"id":%d,"date_gmt":"2026-03-01T08:00:00"}`, 1000-k)
+				// The plugin excludes post 999 from audio.
+				fmt.Fprintf(w, `{"id":%d,"date_gmt":"2026-03-01T08:00:00","ecouter":{"excluded":%t}}`, 1000-k, k == 1)
 			}
 			fmt.Fprint(w, "]")
 		default:
@@ -120,16 +121,16 @@ func testWordPressRecent(t *testing.T, plain bool) {
 	ctx := context.Background()
 
 	ids, err := wp.Recent(ctx, 3, "")
-	if err != nil || !slices.Equal(ids, []string{"1000", "999", "998"}) {
+	if err != nil || !slices.Equal(ids, []string{"1000", "998", "997"}) {
 		t.Fatalf("Recent(3): %v %v", ids, err)
 	}
 	pages = nil
 	ids, err = wp.Recent(ctx, 150, "")
-	if err != nil || len(ids) != 130 || ids[129] != "871" || len(pages) != 2 {
+	if err != nil || len(ids) != 129 || ids[128] != "871" || len(pages) != 2 {
 		t.Fatalf("Recent(150): %d ids, last %v, %d pages, %v", len(ids), ids[len(ids)-1:], len(pages), err)
 	}
 	ids, err = wp.Recent(ctx, 10, "Tech")
-	if err != nil || !slices.Equal(ids, []string{"1000", "999", "998"}) {
+	if err != nil || !slices.Equal(ids, []string{"1000", "998"}) {
 		t.Fatalf("Recent(tech): %v %v", ids, err)
 	}
 	if _, err := wp.Recent(ctx, 10, "inconnue"); !errors.Is(err, ErrNoCategory) {

@@ -76,7 +76,7 @@ func (w *WordPress) Article(ctx context.Context, id string) (*Article, error) {
 	}
 	a, err := decodeArticle(id, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: wordpress post %s: %w", ErrUnavailable, id, err)
+		return nil, undecodable("wordpress post "+id, err)
 	}
 	return a, nil
 }

@@ -12,7 +12,8 @@ import (
 const wpPerPage = 100
 
 // Recent lists the site's latest posts (GET /wp/v2/posts, newest
-// first, only their IDs), page by page. A category is a slug, resolved to
+// first, only their IDs), page by page, leaving out those the ecouter
+// plugin says get no audio. A category is a slug, resolved to
 // WordPress's numeric ID first; an unknown one is ErrNoCategory.
 func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]string, error) {
 	filter := ""
@@ -27,7 +28,7 @@ func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]strin
 	// One page size throughout: WordPress pages by offset (page-1)*per_page.
 	per := min(n, wpPerPage)
 	for page := 1; len(ids) < n; page++ {
-		u, err := w.endpoint(ctx, "/wp/v2/posts", fmt.Sprintf("per_page=%d&page=%d&orderby=date&order=desc&_fields=id,date_gmt%s",
+		u, err := w.endpoint(ctx, "/wp/v2/posts", fmt.Sprintf("per_page=%d&page=%d&orderby=date&order=desc&_fields=id,date_gmt,ecouter%s",
 			per, page, filter))
 		if err != nil {
 			return nil, fmt.Errorf("wordpress recent posts: %w", err)
@@ -37,13 +38,16 @@ func (w *WordPress) Recent(ctx context.Context, n int, category string) ([]strin
 			return nil, fmt.Errorf("wordpress recent posts: %w", err)
 		}
 		var posts []struct {
-			ID int `json:"id"`
+			ID      int       `json:"id"`
+			Ecouter wpEcouter `json:"ecouter"`
 		}
 		if err := json.Unmarshal(data, &posts); err != nil {
 			return nil, fmt.Errorf("%w: wordpress recent posts: %w", ErrUnavailable, err)
 		}
 		for _, p := range posts {
-			ids = append(ids, strconv.Itoa(p.ID))
+			if !p.Ecouter.Excluded {
+				ids = append(ids, strconv.Itoa(p.ID))
+			}
 		}
 		if len(posts) < per {
 			break // the last page

@@ -3,9 +3,11 @@ package article
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -170,6 +172,49 @@ func TestWordPressPlainPermalinks(t *testing.T) {
 
 // A draft, trashed or private post is not public: WordPress answers 401 (or
 // 403), which is "not found" to a listener, never "source unavailable".
+// A post the ecouter plugin excludes from audio is ErrExcluded, which is
+// also ErrNotFound (so stored audio is withdrawn) and not ErrUnavailable
+// (which would keep serving it), from either HTTP source.
+func TestWordPressExcluded(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/wordpress/post.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, excluded := range []bool{false, true} {
+		body := strings.Replace(string(fixture), "{", fmt.Sprintf(`{"ecouter":{"excluded":%t},`, excluded), 1)
+		srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/wp-json/" {
+				w.Write([]byte(`{"name":"Exemple"}`))
+				return
+			}
+			w.Write([]byte(body))
+		})
+		for name, src := range map[string]Source{
+			"wordpress": NewWordPress(srv.URL, srv.Client()),
+			"http":      NewHTTP(srv.URL+"/posts/{id}", srv.Client()),
+		} {
+			_, err := src.Article(context.Background(), "4812")
+			if !excluded {
+				if err != nil {
+					t.Errorf("%s, not excluded: %v", name, err)
+				}
+				continue
+			}
+			if !errors.Is(err, ErrExcluded) || !errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s, excluded: got %v, want ErrExcluded (and so ErrNotFound), not ErrUnavailable", name, err)
+			}
+		}
+		// A post object saved in a folder says the same.
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "4812.json"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewDir(os.DirFS(dir)).Article(context.Background(), "4812"); excluded != errors.Is(err, ErrExcluded) || errors.Is(err, ErrUnavailable) {
+			t.Errorf("dir, excluded %t: got %v", excluded, err)
+		}
+	}
+}
+
 func TestWordPressNotPublic(t *testing.T) {
 	srv, _ := plainSite(t)
 	wp := NewWordPress(srv.URL, srv.Client())

@@ -13,6 +13,7 @@ type wpPost struct {
 	DateGMT     string     `json:"date_gmt"`
 	ModifiedGMT string     `json:"modified_gmt"`
 	Link        string     `json:"link"`
+	Ecouter     wpEcouter  `json:"ecouter"`
 	Embedded    struct {
 		Author []struct {
 			Name string `json:"name"`
@@ -25,6 +26,14 @@ type wpPost struct {
 	} `json:"_embedded"`
 }
 
+// wpEcouter is the field the ecouter WordPress plugin adds to every post:
+// whether the site gives the post no audio (an excluded category, the
+// editor's "Pas d'audio pour cet article"). A site without the plugin has
+// no such field: every public post is read.
+type wpEcouter struct {
+	Excluded bool `json:"excluded"`
+}
+
 type wpRendered struct {
 	Rendered string `json:"rendered"`
 }
@@ -35,6 +44,9 @@ func decodeWordPress(data []byte) (*Article, error) {
 	var p wpPost
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, err
+	}
+	if p.Ecouter.Excluded {
+		return nil, ErrExcluded
 	}
 	published, err := parseDate(p.DateGMT)
 	if err != nil {

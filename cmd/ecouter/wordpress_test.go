@@ -129,7 +129,7 @@ type wpSite struct {
 // startWordPress starts MariaDB and PHP, writes the site's config-HOST.php
 // in /etc/wordpress, installs WordPress with the twentytwentythree block
 // theme and activates the plugin, configured by constants for the ecouter
-// at serviceURL.
+// at serviceURL (with serviceURL "", by its settings, left empty).
 func startWordPress(t *testing.T, host, serviceURL, apiKey string) *wpSite {
 	t.Helper()
 	for _, f := range []string{wpRoot + "/wp-config.php", "/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", wpRoot + "/wp-content/themes/twentytwentythree/theme.json"} {
@@ -193,9 +193,10 @@ define('DISABLE_WP_CRON', true);
 define('WP_DEBUG', true);
 define('WP_DEBUG_DISPLAY', false);
 define('WP_DEBUG_LOG', '%s');
-define('ECOUTER_SERVICE_URL', '%s');
-define('ECOUTER_API_KEY', '%s');
-`, sock, s.content, s.url, s.url, filepath.Join(dir, "debug.log"), serviceURL, apiKey)
+`, sock, s.content, s.url, s.url, filepath.Join(dir, "debug.log"))
+	if serviceURL != "" {
+		config += fmt.Sprintf("define('ECOUTER_SERVICE_URL', '%s');\ndefine('ECOUTER_API_KEY', '%s');\n", serviceURL, apiKey)
+	}
 	conf := filepath.Join(wpConfigDir, "config-"+host+".php")
 	if err := os.WriteFile(conf, []byte(config), 0o640); err != nil {
 		t.Fatalf("write %s: %v", conf, err)

@@ -3,7 +3,7 @@
  * Plugin Name:       Écouter
  * Plugin URI:        https://github.com/ecouter/ecouter
  * Description:       Un bouton « Écouter » sur chaque article : l'audio est produit par un service ecouter dès la publication, retiré dès la dépublication.
- * Version:           1.0.0
+ * Version:           1.1.0
  * Requires at least: 6.1
  * Requires PHP:      7.4
  * Author:            ecouter
@@ -15,15 +15,17 @@
  *   POST   /v1/articles/{id}/render   on publish and update (from a background request, so the editor never waits)
  *   DELETE /v1/articles/{id}          on unpublish, trash, delete and "Pas d'audio pour cet article"
  *   GET    /v1/articles/{id}          for the editor's status box
- * The API key is sent only in those server-side requests: it is never
- * printed in a page, a script or a REST answer.
+ * The API key is sent only in those server-side requests, and only to the
+ * service it was entered for (key.php): it is never printed in a page, a
+ * script or a REST answer. Each post's REST answer says whether the site
+ * gives it audio (excluded.php), so the service refuses the others.
  */
 
 if ( ! defined( 'ABSPATH' ) ) {
 	exit;
 }
 
-define( 'ECOUTER_PLUGIN_VERSION', '1.0.0' );
+define( 'ECOUTER_PLUGIN_VERSION', '1.1.0' );
 
 /** Post meta: "1" when the editor switched audio off for the post. */
 define( 'ECOUTER_META_DISABLED', '_ecouter_disabled' );
@@ -33,6 +35,12 @@ define( 'ECOUTER_META_ERROR', '_ecouter_error' );
 /** Timeouts in seconds: the service answers these calls at once (202). */
 define( 'ECOUTER_TIMEOUT_STATUS', 3 );
 define( 'ECOUTER_TIMEOUT_CALL', 5 );
+
+/** How long the background request's token may wait to be used, in seconds. */
+define( 'ECOUTER_TOKEN_TTL', 2 * MINUTE_IN_SECONDS );
+
+require_once __DIR__ . '/key.php';
+require_once __DIR__ . '/excluded.php';
 
 /*
  * Settings.
@@ -156,7 +164,22 @@ function ecouter_sanitize_url( $v ) {
 		add_settings_error( 'ecouter_service_url', 'ecouter_url', __( "L'adresse du service doit commencer par https:// (ou http://).", 'ecouter' ) );
 		return (string) get_option( 'ecouter_service_url', '' );
 	}
-	return untrailingslashit( $url );
+	$url    = untrailingslashit( $url );
+	$origin = ecouter_origin( $url );
+	// Otherwise whoever may change the address would receive the key.
+	if ( ! defined( 'ECOUTER_SERVICE_URL' ) && ! ecouter_may_move_key( $origin ) ) {
+		add_settings_error(
+			'ecouter_service_url',
+			'ecouter_key_origin',
+			sprintf(
+				"Adresse non enregistrée : la clé d'API n'est envoyée qu'à %s. Pour utiliser %s, saisissez aussi la clé d'API de ce service.",
+				'' !== ecouter_key_origin() ? ecouter_key_origin() : "l'adresse saisie avec elle",
+				$origin
+			)
+		);
+		return (string) get_option( 'ecouter_service_url', '' );
+	}
+	return $url;
 }
 
 /**
@@ -169,7 +192,16 @@ function ecouter_sanitize_key( $v ) {
 		return '';
 	}
 	$v = trim( (string) $v );
-	return '' === $v ? (string) get_option( 'ecouter_api_key', '' ) : $v;
+	if ( '' === $v ) {
+		return (string) get_option( 'ecouter_api_key', '' );
+	}
+	// Typed again, the key is for the address saved just before it (the
+	// same key saves no change, so no update_option hook would bind it).
+	if ( ! defined( 'ECOUTER_API_KEY' ) || hash_equals( (string) ECOUTER_API_KEY, $v ) ) {
+		ecouter_bind_key();
+	}
+	// The constant's value is never stored.
+	return defined( 'ECOUTER_API_KEY' ) ? (string) get_option( 'ecouter_api_key', '' ) : $v;
 }
 
 function ecouter_admin_menu() {
@@ -206,6 +238,9 @@ function ecouter_settings_page() {
 					<td>
 						<?php if ( defined( 'ECOUTER_API_KEY' ) ) : ?>
 							<p class="description">Définie par la constante <code>ECOUTER_API_KEY</code> dans <code>wp-config.php</code>.</p>
+							<?php if ( ! defined( 'ECOUTER_SERVICE_URL' ) ) : ?>
+								<input type="password" class="regular-text" id="ecouter_api_key" name="ecouter_api_key" value="" autocomplete="off" placeholder="Seulement pour changer d'hôte">
+							<?php endif; ?>
 						<?php else : ?>
 							<input type="password" class="regular-text" id="ecouter_api_key" name="ecouter_api_key" value="" autocomplete="off" placeholder="<?php echo $has_key ? esc_attr( 'Enregistrée (laisser vide pour la garder)' ) : ''; ?>">
 							<?php if ( $has_key ) : ?>
@@ -213,6 +248,7 @@ function ecouter_settings_page() {
 							<?php endif; ?>
 							<p class="description">La valeur de <code>ECOUTER_API_KEY</code> du service. Elle n'est jamais affichée.</p>
 						<?php endif; ?>
+						<?php ecouter_key_notice(); ?>
 					</td>
 				</tr>
 				<tr>
@@ -417,9 +453,9 @@ function ecouter_call( $method, $path, $timeout ) {
 		'headers'     => array( 'Accept' => 'application/json' ),
 	);
 	if ( 'GET' !== $method ) {
-		$key = ecouter_api_key();
-		if ( '' === $key ) {
-			return new WP_Error( 'ecouter_config', "La clé d'API du service Écouter n'est pas réglée (Réglages → Écouter)." );
+		$key = ecouter_key_for( $base );
+		if ( is_wp_error( $key ) ) {
+			return $key;
 		}
 		$args['headers']['Authorization'] = 'Bearer ' . $key;
 	}
@@ -495,10 +531,35 @@ function ecouter_schedule_render( $post_id ) {
 	$GLOBALS['ecouter_pending'][ (int) $post_id ] = true;
 }
 
-/** A token for the background request, valid 10 to 20 minutes. */
-function ecouter_token( $post_id, $slot = null ) {
-	$slot = null === $slot ? (int) floor( time() / 600 ) : $slot;
-	return hash_hmac( 'sha256', 'ecouter_render|' . (int) $post_id . '|' . $slot, wp_salt( 'nonce' ) );
+/**
+ * A token for one background request about the post: random, kept (as a
+ * hash) for ECOUTER_TOKEN_TTL, and good once. A request seen on its way (a
+ * proxy's log) cannot be sent again to make the site call the service.
+ */
+function ecouter_token( $post_id ) {
+	$token = wp_generate_password( 32, false, false );
+	set_transient( ecouter_token_name( $token ), (int) $post_id, ECOUTER_TOKEN_TTL );
+	return $token;
+}
+
+function ecouter_token_name( $token ) {
+	return 'ecouter_token_' . hash( 'sha256', (string) $token );
+}
+
+/**
+ * Whether $token was issued for the post and not used yet; it is used up
+ * here. Of two requests with one token, only the one whose delete removed
+ * the row goes on.
+ */
+function ecouter_token_use( $post_id, $token ) {
+	if ( ! is_string( $token ) || 32 !== strlen( $token ) ) {
+		return false;
+	}
+	$name = ecouter_token_name( $token );
+	if ( (int) get_transient( $name ) !== (int) $post_id ) {
+		return false;
+	}
+	return delete_transient( $name );
 }
 
 add_action(
@@ -527,12 +588,11 @@ add_action( 'wp_ajax_nopriv_ecouter_render', 'ecouter_ajax_render' );
 
 /** The background request: checks its token, then calls the service. */
 function ecouter_ajax_render() {
-	// phpcs:disable WordPress.Security.NonceVerification.Missing -- the token is an HMAC of the post ID.
+	// phpcs:disable WordPress.Security.NonceVerification.Missing -- the token is single-use and bound to the post.
 	$post_id = isset( $_POST['post'] ) ? (int) $_POST['post'] : 0;
 	$token   = isset( $_POST['token'] ) ? sanitize_text_field( wp_unslash( $_POST['token'] ) ) : '';
 	// phpcs:enable
-	$slot = (int) floor( time() / 600 );
-	if ( ! $post_id || ( ! hash_equals( ecouter_token( $post_id, $slot ), $token ) && ! hash_equals( ecouter_token( $post_id, $slot - 1 ), $token ) ) ) {
+	if ( ! $post_id || ! ecouter_token_use( $post_id, $token ) ) {
 		wp_die( '', '', array( 'response' => 403 ) );
 	}
 	// The caller does not wait for the answer: finish the call regardless.
@@ -601,7 +661,7 @@ function ecouter_status( $post_id ) {
 		return $out;
 	}
 	if ( ! ecouter_post_enabled( $post ) ) {
-		$out['status'] = 'withdrawn';
+		$out['status'] = $out['disabled'] ? 'withdrawn' : 'excluded';
 		return $out;
 	}
 	$m = ecouter_call( 'GET', '/v1/articles/' . (int) $post_id, ECOUTER_TIMEOUT_STATUS );
@@ -629,6 +689,7 @@ function ecouter_status_text( $s ) {
 		'rendering'    => 'En cours de production',
 		'not_rendered' => 'Pas encore produit',
 		'withdrawn'    => 'Retiré',
+		'excluded'     => "Pas d'audio : catégorie ou type de contenu exclus (Réglages → Écouter)",
 		'unpublished'  => "Pas d'audio tant que l'article n'est pas publié",
 		'error'        => 'Erreur',
 	);
