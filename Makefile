@@ -51,7 +51,7 @@ lint:
 # without them their tests are skipped (and fail when CI is set).
 test: test-deps lint
 	@[ -d ../shared/corpora ] || echo "note: ../shared/corpora is missing: the corpus tests are skipped$${CI:+, and fail because CI is set}"
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 # Every speed and memory figure against its reference in the same run,
 # written to BENCHMARKS.md (bench/run.sh installs wrk, nginx, hyperfine,
