@@ -54,8 +54,9 @@ type Fake struct {
 	// engine already answered.
 	Answered bool
 
-	mu    sync.Mutex
-	texts []string
+	mu     sync.Mutex
+	texts  []string
+	billed int
 }
 
 var _ synth.Synthesizer = (*Fake)(nil)
@@ -71,6 +72,9 @@ func (f *Fake) Synthesize(ctx context.Context, text string) (audio.Clip, error) 
 	}
 	if f.Bill {
 		synth.AddUsage(ctx, int64(utf8.RuneCountInString(text)))
+		f.mu.Lock()
+		f.billed++
+		f.mu.Unlock()
 	}
 	if f.Delay > 0 {
 		wait := ctx.Done()
@@ -111,6 +115,14 @@ func (f *Fake) Calls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.texts)
+}
+
+// Billed is how many calls billed (with Bill): the calls made with a
+// context that was not yet cancelled.
+func (f *Fake) Billed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.billed
 }
 
 // Texts returns a copy of the texts Synthesize was called with, in call order.
