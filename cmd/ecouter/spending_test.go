@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"testing"
 	"time"
 
+	"ecouter/cluster"
 	"ecouter/cluster/natstest"
+	"ecouter/synth"
 	"ecouter/synth/polly/pollytest"
 )
 
@@ -109,10 +112,6 @@ func TestSpendingCapSharedAndKept(t *testing.T) {
 		}
 		listen(bases[0], 1, 2)
 		listen(bases[1], 2, 6)
-		listen(bases[0], 6, 10)
-		if b := polly.BilledCharacters(); b > 60 {
-			t.Fatalf("two nodes billed %d characters for a cap of 60", b)
-		}
 		// Each node reads the shared count again once what it saw is a
 		// second old.
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
@@ -123,6 +122,36 @@ func TestSpendingCapSharedAndKept(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the nodes report %v and %v billed today", a, b)
 			}
+		}
+		if b := polly.BilledCharacters(); b > 60 {
+			t.Fatalf("two nodes billed %d characters for a cap of 60", b)
+		}
+		// A third node's sentences, billed over their estimates, take the
+		// count past the cap: this node refuses listens at once, from the
+		// shared count, and starts no render (it would fail at its first
+		// sentence).
+		third, err := cluster.Start(context.Background(), cluster.Config{URL: nats.URL()}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer third.Close()
+		count, err := cluster.NewBilling(context.Background(), third)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := count.Add(context.Background(), synth.Day(time.Now()), 60); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); metric(t, bases[0], "ecouter_billed_characters_today") < 60; time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("node 0 never read the count the third node wrote")
+			}
+		}
+		failed := `ecouter_renders_total{outcome="error"}`
+		before := metric(t, bases[0], failed)
+		listen(bases[0], 6, 10)
+		if after := metric(t, bases[0], failed); after != before {
+			t.Fatalf("node 0 started %v renders over the cap another node reached", after-before)
 		}
 	})
 }
