@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"ecouter/render"
@@ -80,6 +81,7 @@ func (b *Billing) Used(ctx context.Context, day string) (int64, error) {
 // swap applies change to day's count until no other node changed it in
 // between; change reports whether to write at all.
 func (b *Billing) swap(ctx context.Context, day string, change func(used int64) (int64, bool)) error {
+	hiccups := 0
 	for range maxSwaps {
 		used, rev, err := b.get(ctx, day)
 		if err != nil {
@@ -100,6 +102,14 @@ func (b *Billing) swap(ctx context.Context, day string, change func(used int64) 
 			return nil
 		case errors.Is(err, jetstream.ErrKeyExists), errors.Is(err, jetstream.ErrKeyRevisionMismatch):
 			continue // another node counted first: count again from its value
+		case (errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse)) && hiccups < maxHiccups:
+			// Delivered to nobody, so not written: try again shortly.
+			// A write that timed out is not tried again, as it may have
+			// gone through: the caller fails closed instead.
+			hiccups++
+			if err := pause(ctx, hiccups); err != nil {
+				return fmt.Errorf("%w: update billed characters of %s: %w", render.ErrUnavailable, day, err)
+			}
 		default:
 			return fmt.Errorf("%w: update billed characters of %s: %w", render.ErrUnavailable, day, err)
 		}
@@ -110,6 +120,14 @@ func (b *Billing) swap(ctx context.Context, day string, change func(used int64) 
 // get reads day's count and its revision (0: no entry yet).
 func (b *Billing) get(ctx context.Context, day string) (int64, uint64, error) {
 	e, err := b.kv.Get(ctx, day)
+	for try := 1; try <= maxHiccups && hiccup(err); try++ {
+		// A replicated bucket just created, or changing leader, answers
+		// nobody for a moment: worth a few tries before failing closed.
+		if perr := pause(ctx, try); perr != nil {
+			return 0, 0, fmt.Errorf("%w: read billed characters of %s: %w", render.ErrUnavailable, day, perr)
+		}
+		e, err = b.kv.Get(ctx, day)
+	}
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return 0, 0, nil
 	}
@@ -122,4 +140,21 @@ func (b *Billing) get(ctx context.Context, day string) (int64, uint64, error) {
 		return 0, 0, fmt.Errorf("billed characters of %s: entry %q: %w", day, e.Value(), err)
 	}
 	return u, e.Revision(), nil
+}
+
+// hiccup tells a moment's unavailability of a JetStream request (no
+// responder yet, a request timed out) from a failure.
+func hiccup(err error) bool {
+	return errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, jetstream.ErrNoStreamResponse)
+}
+
+// pause waits a little longer at each try, or until ctx ends.
+func pause(ctx context.Context, try int) error {
+	select {
+	case <-time.After(time.Duration(try) * 100 * time.Millisecond):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
