@@ -20,6 +20,10 @@ import (
 // a restart keeps them.
 type Billing struct {
 	kv jetstream.KeyValue
+	// turn lets one change of this node at a time race the other nodes':
+	// a node's sentences in flight would otherwise mostly conflict with
+	// one another, each conflict a read and a replicated write more.
+	turn chan struct{}
 }
 
 // billingTTL keeps a day's count a while after its last change, long
@@ -38,7 +42,7 @@ func NewBilling(ctx context.Context, n *Node) (*Billing, error) {
 	if err != nil {
 		return nil, fmt.Errorf("NATS billing bucket: %w", err)
 	}
-	return &Billing{kv: kv}, nil
+	return &Billing{kv: kv, turn: make(chan struct{}, 1)}, nil
 }
 
 var _ synth.Counter = (*Billing)(nil)
@@ -81,6 +85,12 @@ func (b *Billing) Used(ctx context.Context, day string) (int64, error) {
 // swap applies change to day's count until no other node changed it in
 // between; change reports whether to write at all.
 func (b *Billing) swap(ctx context.Context, day string, change func(used int64) (int64, bool)) error {
+	select {
+	case b.turn <- struct{}{}:
+		defer func() { <-b.turn }()
+	case <-ctx.Done():
+		return fmt.Errorf("%w: wait to count billed characters of %s: %w", render.ErrUnavailable, day, ctx.Err())
+	}
 	hiccups := 0
 	for range maxSwaps {
 		used, rev, err := b.get(ctx, day)
