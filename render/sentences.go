@@ -32,7 +32,12 @@ func (pl *pipeline) synthesize(ctx context.Context, spoken string) (clip audio.C
 	if err != nil {
 		return audio.Clip{}, false, err
 	}
-	if n, err := pl.rec.putSentence(ctx, key, c); err != nil {
+	// Billed: cached whether or not the render is still wanted (its owner
+	// stopping, its lease lost, a sibling sentence failing), so the render
+	// that takes it up again pays only for what was still in flight.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sentencePutTimeout)
+	defer cancel()
+	if n, err := pl.rec.putSentence(pctx, key, c); err != nil {
 		// The audio is good; only the next render will pay again.
 		pl.log.Warn("sentence cache write failed", "key", key, "err", err)
 	} else {
@@ -40,6 +45,10 @@ func (pl *pipeline) synthesize(ctx context.Context, spoken string) (clip audio.C
 	}
 	return c, false, nil
 }
+
+// sentencePutTimeout bounds the cache write of a sentence synthesised for
+// a render that was cancelled meanwhile.
+const sentencePutTimeout = 30 * time.Second
 
 // touchAfter is how old a cached sentence's time may get before a cache
 // hit rewrites it, so least-recently-used eviction works across processes

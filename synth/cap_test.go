@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,7 +27,7 @@ func (b *billing) Fingerprint() string { return "billing" }
 func TestDailyCap(t *testing.T) {
 	eng := &billing{}
 	var told []time.Time
-	d := NewDailyCap(eng, 30, func(until time.Time) { told = append(told, until) })
+	d := NewDailyCap(eng, CapConfig{Max: 30, Reached: func(until time.Time) { told = append(told, until) }})
 	now := time.Date(2026, 3, 2, 22, 30, 0, 0, time.UTC)
 	d.now = func() time.Time { return now }
 
@@ -61,7 +62,7 @@ func TestDailyCap(t *testing.T) {
 
 func TestDailyCapConcurrent(t *testing.T) {
 	eng := &billing{}
-	d := NewDailyCap(eng, 100, nil)
+	d := NewDailyCap(eng, CapConfig{Max: 100})
 	var wg sync.WaitGroup
 	var refused atomic.Int32
 	for range 20 {
@@ -78,3 +79,79 @@ func TestDailyCapConcurrent(t *testing.T) {
 		t.Fatalf("%d sent, %d refused, %d billed; want 10, 10, 100", eng.calls.Load(), refused.Load(), d.Used())
 	}
 }
+
+// failing is a Counter whose store is down.
+type failing struct{}
+
+var errDown = errors.New("count store down")
+
+func (failing) Reserve(context.Context, string, int64, int64) (int64, bool, error) {
+	return 0, false, errDown
+}
+func (failing) Add(context.Context, string, int64) (int64, error) { return 0, errDown }
+func (failing) Used(context.Context, string) (int64, error)       { return 0, errDown }
+
+// A count that cannot be read or written sends nothing to the paid engine.
+func TestDailyCapFailsClosed(t *testing.T) {
+	eng := &billing{}
+	d := NewDailyCap(eng, CapConfig{Max: 1000, Count: failing{}})
+	_, err := d.Synthesize(context.Background(), "une phrase")
+	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, errDown) || errors.Is(err, ErrCapped) {
+		t.Fatalf("count down: %v; want ErrUnavailable wrapping the cause", err)
+	}
+	if eng.calls.Load() != 0 {
+		t.Fatalf("the engine was called %d times with no count", eng.calls.Load())
+	}
+	if _, spent := d.Exhausted(); spent {
+		t.Fatal("a count that cannot be read says spent: listeners would get spending_cap until midnight")
+	}
+}
+
+// Two nodes' caps on one count bill the cap together, not each.
+func TestDailyCapSharedCount(t *testing.T) {
+	count := &MemCounter{}
+	a, b := &billing{}, &billing{}
+	caps := []*DailyCap{NewDailyCap(a, CapConfig{Max: 100, Count: count}), NewDailyCap(b, CapConfig{Max: 100, Count: count})}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = caps[i%2].Synthesize(context.Background(), fmt.Sprintf("phrase %02d", i)) // 9 characters
+		}()
+	}
+	wg.Wait()
+	billed := 9 * (a.calls.Load() + b.calls.Load())
+	if billed > 100 || billed < 91 {
+		t.Fatalf("two nodes billed %d characters under a cap of 100", billed)
+	}
+	if used := caps[1].Used(); int64(billed) != used {
+		t.Fatalf("the other node reads %d billed, want %d", used, billed)
+	}
+}
+
+// Reserving what is billed and settling on the engine's own count.
+func TestDailyCapSettles(t *testing.T) {
+	count := &MemCounter{}
+	d := NewDailyCap(&billing{}, CapConfig{Max: 100, Count: count})
+	d.now = func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	failed := NewDailyCap(failingEngine{}, CapConfig{Max: 100, Count: count})
+	failed.now = d.now
+	if _, err := failed.Synthesize(context.Background(), "rien de facturé"); err == nil {
+		t.Fatal("want the engine's failure")
+	}
+	if _, err := d.Synthesize(context.Background(), "dix lettré"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := count.Used(context.Background(), "2026-03-02"); u != 10 {
+		t.Fatalf("count %d; want 10 (a failed sentence gives its reservation back)", u)
+	}
+}
+
+type failingEngine struct{}
+
+func (failingEngine) Synthesize(context.Context, string) (audio.Clip, error) {
+	return audio.Clip{}, ErrEngine
+}
+func (failingEngine) Name() string        { return "failing" }
+func (failingEngine) Fingerprint() string { return "failing" }

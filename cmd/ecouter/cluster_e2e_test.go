@@ -351,6 +351,20 @@ func TestClusterEndToEnd(t *testing.T) {
 		if n := procs[1].renders(t) + procs[2].renders(t) - renders; n != 1 {
 			t.Fatalf("after the owner died the followers ran %v renders, want 1", n)
 		}
+		// Every sentence the owner had synthesised was in the sentence
+		// cache: the new owner bills again only those in flight at the
+		// kill, at most the owner's synthesis slots (2).
+		sent, again := map[string]bool{}, 0
+		for _, r := range polly.Requests()[before:] {
+			if sent[r.Plain] {
+				again++
+			}
+			sent[r.Plain] = true
+		}
+		t.Logf("takeover: %d of %d sentences billed twice (bound: 2 in flight)", again, len(sent))
+		if again > 2 {
+			t.Fatalf("the takeover billed %d sentences again, want at most the 2 in flight", again)
+		}
 		owner.start()
 	})
 

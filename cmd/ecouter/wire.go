@@ -12,6 +12,7 @@ import (
 
 	"ecouter/api"
 	"ecouter/article"
+	"ecouter/cluster"
 	"ecouter/render"
 	"ecouter/samples"
 	"ecouter/store"
@@ -56,13 +57,16 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	capped := spendingCap(cfg, syn, log, reg)
-	if capped != nil {
-		syn = capped
-	}
 	st, err := newStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
+	}
+	capped, err := spendingCap(ctx, cfg, syn, st, cl, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	if capped != nil {
+		syn = capped
 	}
 	rc := cfg.renderConfig()
 	if rc.Lexicon, err = cfg.lexicon(); err != nil {
@@ -90,31 +94,45 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 
 // spendingCap wraps a paid engine in ECOUTER_MAX_BILLED_CHARS_PER_DAY, with
 // a metric and one log line a day when it is reached; nil when no cap
-// applies.
-func spendingCap(cfg Config, syn synth.Synthesizer, log *slog.Logger, reg prometheus.Registerer) *synth.DailyCap {
+// applies. The day's count is the cluster's (NATS, embedded or not) for a
+// node, the store's for a command rendering alone, so every node counts
+// the same characters and a restart keeps them.
+func spendingCap(ctx context.Context, cfg Config, syn synth.Synthesizer, st store.Store, cl *coordination, log *slog.Logger, reg prometheus.Registerer) (*synth.DailyCap, error) {
 	if cfg.MaxBilledCharsPerDay <= 0 {
-		return nil
+		return nil, nil
 	}
 	if cfg.Synth != "polly" {
 		log.Warn("ECOUTER_MAX_BILLED_CHARS_PER_DAY has no effect: the speech backend bills nothing", "backend", cfg.Synth)
-		return nil
+		return nil, nil
+	}
+	var count synth.Counter = render.NewStoredCount(st)
+	if cl != nil {
+		b, err := cluster.NewBilling(ctx, cl.node)
+		if err != nil {
+			return nil, fmt.Errorf("ECOUTER_MAX_BILLED_CHARS_PER_DAY: %w", err)
+		}
+		count = b
 	}
 	reached := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ecouter_spending_cap_reached_total",
-		Help: "Days on which ECOUTER_MAX_BILLED_CHARS_PER_DAY was reached (new renders refused until the next UTC day).",
+		Help: "Days on which ECOUTER_MAX_BILLED_CHARS_PER_DAY was reached, as seen by this node (new renders refused until the next UTC day).",
 	})
-	c := synth.NewDailyCap(syn, int64(cfg.MaxBilledCharsPerDay), func(until time.Time) {
-		reached.Inc()
-		log.Warn("daily spending cap reached: new renders refused, cached audio still served",
-			"max_billed_chars_per_day", cfg.MaxBilledCharsPerDay, "until", until)
+	c := synth.NewDailyCap(syn, synth.CapConfig{
+		Max: int64(cfg.MaxBilledCharsPerDay), Count: count,
+		Reached: func(until time.Time) {
+			reached.Inc()
+			log.Warn("daily spending cap reached: new renders refused, cached audio still served",
+				"max_billed_chars_per_day", cfg.MaxBilledCharsPerDay, "until", until)
+		},
+		Failed: func(err error) { log.Warn("spending cap count", "err", err) },
 	})
 	if reg != nil {
 		reg.MustRegister(reached, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "ecouter_billed_characters_today",
-			Help: "Characters billed by the paid speech engine since 00:00 UTC, as counted against the daily cap.",
+			Help: "Characters billed by the paid speech engine since 00:00 UTC by every node sharing the count (with those reserved by sentences in flight), as counted against the daily cap.",
 		}, func() float64 { return float64(c.Used()) }))
 	}
-	return c
+	return c, nil
 }
 
 // enginePing checks that the speech engine can still run (espeak-ng still

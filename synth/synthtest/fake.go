@@ -45,9 +45,18 @@ type Fake struct {
 	// returned instead of audio (e.g. synth.ErrThrottled or a
 	// *synth.EngineError).
 	Fail func(text string) error
+	// Bill makes each call bill its text's characters (synth.AddUsage)
+	// as soon as it is made, as a paid engine bills a request it received
+	// whether or not the caller still wants the answer.
+	Bill bool
+	// Answered makes a call that has started run Delay to its end and
+	// answer even if ctx is cancelled meanwhile, as a request a remote
+	// engine already answered.
+	Answered bool
 
-	mu    sync.Mutex
-	texts []string
+	mu     sync.Mutex
+	texts  []string
+	billed int
 }
 
 var _ synth.Synthesizer = (*Fake)(nil)
@@ -61,12 +70,22 @@ func (f *Fake) Synthesize(ctx context.Context, text string) (audio.Clip, error) 
 	if err := ctx.Err(); err != nil {
 		return audio.Clip{}, fmt.Errorf("fake: synthesize: %w", err)
 	}
+	if f.Bill {
+		synth.AddUsage(ctx, int64(utf8.RuneCountInString(text)))
+		f.mu.Lock()
+		f.billed++
+		f.mu.Unlock()
+	}
 	if f.Delay > 0 {
+		wait := ctx.Done()
+		if f.Answered {
+			wait = nil
+		}
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
 		select {
 		case <-t.C:
-		case <-ctx.Done():
+		case <-wait:
 			return audio.Clip{}, fmt.Errorf("fake: synthesize: %w", ctx.Err())
 		}
 	}
@@ -96,6 +115,14 @@ func (f *Fake) Calls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.texts)
+}
+
+// Billed is how many calls billed (with Bill): the calls made with a
+// context that was not yet cancelled.
+func (f *Fake) Billed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.billed
 }
 
 // Texts returns a copy of the texts Synthesize was called with, in call order.
