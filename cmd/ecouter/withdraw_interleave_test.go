@@ -31,23 +31,28 @@ func TestWithdrawalInterleaved(t *testing.T) {
 		interleave(t, []string{srv.URL}, st)
 	})
 	t.Run("ThreeNodes", func(t *testing.T) {
-		// Three `ecouter serve` processes, as deployed: nodes in one
-		// process would share their NATS client's ID prefix.
 		src, st := interleaveArticles(t), t.TempDir()
-		nats := natstest.Start(t, 3)
-		var bases []string
-		for i := range 3 {
-			// Each node first tries its own NATS server.
-			urls := append([]string{nats.URLs[i]}, nats.URLs...)
-			env := []string{"ECOUTER_API_KEY=" + testKey, "ECOUTER_NATS_DIR=" + t.TempDir(),
-				"ECOUTER_NATS_URL=" + strings.Join(urls, ","), "ECOUTER_NATS_REPLICAS=3"}
-			for k, v := range interleaveEnv(src, st, nil) {
-				env = append(env, k+"="+v)
-			}
-			bases = append(bases, startProc(t, env).base)
-		}
-		interleave(t, bases, st)
+		interleave(t, threeNodes(t, interleaveEnv(src, st, nil)), st)
 	})
+}
+
+// threeNodes starts three `ecouter serve` processes, as deployed (nodes in
+// one process would share their NATS client's ID prefix), on a three-node
+// NATS cluster; env names the store they share. It returns their URLs.
+func threeNodes(t *testing.T, env map[string]string) []string {
+	nats := natstest.Start(t, 3)
+	var bases []string
+	for i := range 3 {
+		// Each node first tries its own NATS server.
+		urls := append([]string{nats.URLs[i]}, nats.URLs...)
+		vars := []string{"ECOUTER_API_KEY=" + testKey, "ECOUTER_NATS_DIR=" + t.TempDir(),
+			"ECOUTER_NATS_URL=" + strings.Join(urls, ","), "ECOUTER_NATS_REPLICAS=3"}
+		for k, v := range env {
+			vars = append(vars, k+"="+v)
+		}
+		bases = append(bases, startProc(t, vars).base)
+	}
+	return bases
 }
 
 const (
