@@ -4,6 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,6 +39,15 @@ func TestWithdrawal(t *testing.T) {
 	}
 	if res, body := do(t, http.MethodDelete, base+"/v1/articles/court", "Authorization", "Bearer "+testKey); res.StatusCode != 200 {
 		t.Fatalf("DELETE: %d %s", res.StatusCode, body)
+	}
+	// An ID neither the source nor the store knows: 404, nothing recorded.
+	res, body := do(t, http.MethodDelete, base+"/v1/articles/jamais-vu", "Authorization", "Bearer "+testKey)
+	var e struct{ Code string }
+	if res.StatusCode != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != "not_found" {
+		t.Errorf("DELETE of an unknown ID: %d %s, want 404 not_found", res.StatusCode, body)
+	}
+	if _, err := os.Stat(filepath.Join(env["ECOUTER_STORE"], "articles", "jamais-vu")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stored for an unknown ID: %v", err)
 	}
 	gone := func(base string) {
 		t.Helper()
