@@ -109,9 +109,8 @@ func TestWithdrawal(t *testing.T) {
 	}
 	hook()
 	ready("queued render")
-	// The first hook's job done before the withdrawal: a job still running
-	// across it is the race noted in the README (publish, unpublish and
-	// publish again within the same second).
+	// The first hook's job done before the withdrawal (one still queued or
+	// running across it is dropped or cut: TestWithdrawalInterleaved).
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		_, body := do(t, http.MethodGet, srv2.URL+"/v1/jobs", "Authorization", "Bearer "+testKey)
 		var st struct{ Queued, Running int }
