@@ -95,14 +95,19 @@ func (s *Server) render(c echo.Context) error {
 	s.forget(id)
 	wait := c.QueryParam("wait")
 	if wait == "1" || wait == "true" {
-		m, err := s.renders.Ensure(c.Request().Context(), id, render.Options{Force: true, Wait: true})
+		// Asked for now: it may end the withdrawal in force now, no later one.
+		w, err := s.renders.Asked(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		m, err := s.renders.Ensure(c.Request().Context(), id, render.Options{Force: true, Wait: true, Withdrawal: w})
 		if err != nil {
 			return err
 		}
 		s.backoff.succeeded(id)
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
-	if err := s.later(c.Request().Context(), id); err != nil {
+	if err := s.later(c.Request().Context(), id, true); err != nil {
 		return err
 	}
 	v := s.view(c, id, "rendering", nil)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 // encoded; listeners arriving meanwhile join the same stream.
 func (s *Server) audio(c echo.Context) error {
 	ctx := c.Request().Context()
+	defer s.cutOnWithdrawal(c, c.Param("id"))()
 	m, stream, ended, err := s.listen(c, c.Param("id"))
 	if err != nil {
 		return err
@@ -111,7 +113,7 @@ func (s *Server) stream(c echo.Context, st *render.Stream, ended func(error)) er
 		}
 		if err != nil {
 			ended(err)
-			if c.Request().Context().Err() == nil {
+			if c.Request().Context().Err() == nil && !errors.Is(err, render.ErrWithdrawn) {
 				s.log.Error("stream ended by a failed render", "article_id", c.Param("id"), "err", err)
 			}
 			// Abort the connection so the client sees a broken download,

@@ -21,6 +21,7 @@ import (
 // and supports ranges, so interrupted downloads resume.
 func (s *Server) download(c echo.Context) error {
 	ctx := c.Request().Context()
+	defer s.cutOnWithdrawal(c, c.Param("id"))()
 	m, err := s.ensure(c, c.Param("id"))
 	if err != nil {
 		return err

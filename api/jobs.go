@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -65,13 +65,27 @@ func (s *Server) retryJobs(c echo.Context) error {
 // later renders an article in the background: through the queue when
 // there is one (a restart loses nothing, a failure is kept), in this
 // process otherwise. The article is read first, so what the caller can
-// fix (an unknown or invalid ID) is answered now.
-func (s *Server) later(ctx context.Context, id string) error {
+// fix (an unknown or invalid ID) is answered now. The render may end the
+// withdrawal in force now if ends is set (POST render of that article);
+// otherwise a withdrawn article is ErrWithdrawn (a batch never brings one
+// back).
+func (s *Server) later(ctx context.Context, id string, ends bool) error {
+	w, err := s.renders.Withdrawn(ctx, id)
+	if err != nil {
+		return err
+	}
+	if w != nil && !ends {
+		return fmt.Errorf("%s: %w", id, render.ErrWithdrawn)
+	}
+	var withdrawal string
+	if w != nil {
+		withdrawal = w.ID
+	}
 	if s.cfg.Jobs == nil {
 		if _, err := s.renders.Article(ctx, id); err != nil {
 			return err
 		}
-		s.renders.Go(id, render.Options{Force: true, Wait: true})
+		s.renders.Go(id, render.Options{Force: true, Wait: true, Withdrawal: withdrawal})
 		return nil
 	}
 	key, err := s.renders.Key(ctx, id)
@@ -83,24 +97,20 @@ func (s *Server) later(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	since, err := s.since(ctx, id)
+	since, err := s.since(ctx, id, w)
 	if err != nil {
 		return err
 	}
-	return s.cfg.Jobs.Enqueue(ctx, jobs.Job{ID: id, Key: key, Since: since})
+	return s.cfg.Jobs.Enqueue(ctx, jobs.Job{ID: id, Key: key, Since: since, Withdrawal: withdrawal})
 }
 
 // since names the state a queued render moves the article from: the key
-// of its current audio, or its withdrawal. Two hooks for one change are
+// of its current audio, or its withdrawal w. Two hooks for one change are
 // one job, but an edit reverted (K1, K2, K1) or a withdrawn article brought
 // back are new jobs, never dropped as duplicates of an earlier one.
-func (s *Server) since(ctx context.Context, id string) (string, error) {
-	w, err := s.renders.Withdrawn(ctx, id)
-	if err != nil {
-		return "", err
-	}
+func (s *Server) since(ctx context.Context, id string, w *render.Withdrawal) (string, error) {
 	if w != nil {
-		return "withdrawn@" + w.At.UTC().Format(time.RFC3339Nano), nil
+		return "withdrawn@" + w.ID, nil
 	}
 	if m, err := s.renders.Manifest(ctx, id); err == nil {
 		return "from@" + m.Key, nil
@@ -120,7 +130,7 @@ func (s *Server) queueBatch(ctx context.Context, ids []string) (errs []error, er
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.later(ctx, id)
+			errs[i] = s.later(ctx, id, false)
 		}()
 	}
 	wg.Wait()

@@ -23,6 +23,7 @@ type Queue struct {
 	jobs    jetstream.Stream
 	cons    jetstream.Consumer
 	done    jetstream.Stream
+	dropped jetstream.Stream
 	failed  jetstream.KeyValue
 	running jetstream.KeyValue
 	cfg     QueueConfig
@@ -100,6 +101,16 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 	}); err != nil {
 		return nil, fmt.Errorf("NATS done stream: %w", err)
 	}
+	if q.dropped, err = n.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        n.name("jobs_dropped"),
+		Description: "ecouter: jobs not rendered, their article withdrawn after they were asked for, for counts",
+		Subjects:    []string{n.subject("dropped.*")},
+		MaxAge:      jobs.DoneWindow,
+		MaxMsgs:     1_000_000,
+		Replicas:    n.cfg.Replicas,
+	}); err != nil {
+		return nil, fmt.Errorf("NATS dropped stream: %w", err)
+	}
 	if q.failed, err = n.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: n.name("jobs_failed"), Description: "ecouter: jobs that failed every attempt, with their error",
 		History: 1, Replicas: n.cfg.Replicas,
@@ -166,7 +177,7 @@ func (q *Queue) Retry(ctx context.Context, ids ...string) (int, error) {
 		}
 		// A message ID of its own: the first one is remembered as a
 		// duplicate for a while.
-		if err := q.publish(ctx, jobs.Job{ID: f.ID, Key: f.Key}, f.ID+"@"+f.Key+"@retry-"+nuid.Next()); err != nil {
+		if err := q.publish(ctx, jobs.Job{ID: f.ID, Key: f.Key, Withdrawal: f.Withdrawal}, f.ID+"@"+f.Key+"@retry-"+nuid.Next()); err != nil {
 			return n, err
 		}
 		if err := q.failed.Delete(ctx, id, jetstream.LastRevision(e.Revision())); err != nil {
@@ -198,6 +209,11 @@ func (q *Queue) Stats(ctx context.Context) (jobs.Stats, error) {
 		return st, fmt.Errorf("%w: %w", jobs.ErrUnavailable, err)
 	}
 	st.Done = int(done.State.Msgs)
+	dropped, err := q.dropped.Info(ctx)
+	if err != nil {
+		return st, fmt.Errorf("%w: %w", jobs.ErrUnavailable, err)
+	}
+	st.Dropped = int(dropped.State.Msgs)
 	if st.Failures, err = q.failures(ctx); err != nil {
 		return st, err
 	}

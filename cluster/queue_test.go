@@ -110,6 +110,25 @@ func queueContract(t *testing.T, nodes func(t *testing.T, n int) []*Node) {
 			t.Fatalf("handled %v, want a1 three times (k, k2, k again from k2) and a2 once", r.calls)
 		}
 	})
+	t.Run("DroppedNeverRetried", func(t *testing.T) {
+		// A job whose article was withdrawn after it was asked for: once,
+		// acknowledged, counted as dropped, never kept as failed.
+		q := newQueue(t, nodes(t, 1)[0])
+		r := recorder{fail: func(id string) error {
+			if id == "gone" {
+				return fmt.Errorf("%w: render gone: article withdrawn", jobs.ErrDropped)
+			}
+			return nil
+		}}
+		run(t, q, always, r.handle)
+		if err := q.Enqueue(context.Background(), jobs.Job{ID: "gone", Key: "k"}, jobs.Job{ID: "kept", Key: "k"}); err != nil {
+			t.Fatal(err)
+		}
+		st := eventually(t, q, "dropped", func(st jobs.Stats) bool { return st.Dropped == 1 && st.Done == 1 && st.Queued == 0 && st.Running == 0 })
+		if st.Failed != 0 || r.count("gone") != 1 {
+			t.Errorf("dropped job: %d failed, handled %d times; want none failed, handled once", st.Failed, r.count("gone"))
+		}
+	})
 	t.Run("RetriedThenFailed", func(t *testing.T) {
 		q := newQueue(t, nodes(t, 1)[0])
 		ctx := context.Background()

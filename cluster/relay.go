@@ -140,8 +140,10 @@ func (c *chunks) Read(p []byte) (int, error) {
 			continue
 		}
 		if err != nil {
-			if ctxErr := c.ctx.Err(); ctxErr != nil {
-				return 0, fmt.Errorf("relayed stream: %w", ctxErr)
+			if c.ctx.Err() != nil {
+				// The cause: a follower cut by a withdrawal ends its
+				// listeners' stream with ErrWithdrawn, at once.
+				return 0, fmt.Errorf("relayed stream: %w", context.Cause(c.ctx))
 			}
 			return 0, fmt.Errorf("%w: relayed stream: %w", render.ErrUnavailable, err)
 		}

@@ -96,6 +96,16 @@ func (q *Queue) handle(ctx context.Context, m jetstream.Msg, h jobs.Handler) {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		_ = m.Nak() // shutting down: another node takes it now
+	case errors.Is(err, jobs.ErrDropped):
+		// Never tried again: the article was withdrawn after the job was
+		// asked for, and stays so until a render asked for later.
+		q.log.Info("render job dropped", "article_id", msg.ID, "reason", err.Error())
+		if aerr := m.DoubleAck(dctx); aerr != nil {
+			q.log.Warn("acknowledge render job", "article_id", msg.ID, "err", aerr)
+		}
+		if _, perr := q.n.js.Publish(dctx, q.n.subject("dropped."+msg.ID), nil); perr != nil {
+			q.log.Warn("count dropped job", "article_id", msg.ID, "err", perr)
+		}
 	case err == nil:
 		if aerr := m.DoubleAck(dctx); aerr != nil {
 			q.log.Warn("acknowledge render job", "article_id", msg.ID, "err", aerr)
@@ -107,7 +117,7 @@ func (q *Queue) handle(ctx context.Context, m jetstream.Msg, h jobs.Handler) {
 			q.log.Warn("count done job", "article_id", msg.ID, "err", perr)
 		}
 	case attempt >= q.cfg.Attempts:
-		b, _ := json.Marshal(jobs.Failure{ID: msg.ID, Key: msg.Key, Error: err.Error(), Attempts: attempt, FailedAt: time.Now().UTC()})
+		b, _ := json.Marshal(jobs.Failure{ID: msg.ID, Key: msg.Key, Withdrawal: msg.Withdrawal, Error: err.Error(), Attempts: attempt, FailedAt: time.Now().UTC()})
 		if _, perr := q.failed.Put(dctx, msg.ID, b); perr != nil {
 			q.log.Error("keep failed job", "article_id", msg.ID, "err", perr)
 			_ = m.Nak() // not lost: tried again

@@ -18,23 +18,32 @@ type Job struct {
 	// audio's key, or its withdrawal), so an edit reverted or a withdrawn
 	// article brought back is not dropped as a duplicate of an earlier job.
 	Since string `json:"since,omitempty"`
+	// Withdrawal is the article's withdrawal in force when the job was
+	// asked for ("" if none): the only one its render may end. A job
+	// that finds a later one is dropped (ErrDropped).
+	Withdrawal string `json:"withdrawal,omitempty"`
 }
 
 // Failure is a job that failed every attempt.
 type Failure struct {
-	ID       string    `json:"id"`
-	Key      string    `json:"key,omitempty"`
-	Error    string    `json:"error"`
-	Attempts int       `json:"attempts"`
-	FailedAt time.Time `json:"failed_at"`
+	ID  string `json:"id"`
+	Key string `json:"key,omitempty"`
+	// Withdrawal is the job's (Job.Withdrawal), kept for a retry.
+	Withdrawal string    `json:"withdrawal,omitempty"`
+	Error      string    `json:"error"`
+	Attempts   int       `json:"attempts"`
+	FailedAt   time.Time `json:"failed_at"`
 }
 
 // Stats is the queue as every node sees it.
 type Stats struct {
-	Queued   int       `json:"queued"`  // waiting, including retries waiting for their delay
-	Running  int       `json:"running"` // being rendered by a node now
-	Failed   int       `json:"failed"`  // failed every attempt (kept until retried or rendered)
-	Done     int       `json:"done"`    // rendered in the last DoneWindow
+	Queued  int `json:"queued"`  // waiting, including retries waiting for their delay
+	Running int `json:"running"` // being rendered by a node now
+	Failed  int `json:"failed"`  // failed every attempt (kept until retried or rendered)
+	Done    int `json:"done"`    // rendered in the last DoneWindow
+	// Dropped counts the jobs of the last DoneWindow not rendered
+	// because their article was withdrawn after they were asked for.
+	Dropped  int       `json:"dropped"`
 	Oldest   time.Time `json:"oldest,omitzero"`
 	Failures []Failure `json:"failures"` // newest first, at most MaxFailures
 }
@@ -57,8 +66,14 @@ type Queue interface {
 	Retry(ctx context.Context, ids ...string) (int, error)
 }
 
-// Handler renders one job. Its error is the job's failure.
+// Handler renders one job. Its error is the job's failure, unless it
+// wraps ErrDropped.
 type Handler func(ctx context.Context, j Job) error
+
+// ErrDropped means a job must not run any more (its article was withdrawn
+// after it was asked for): it is acknowledged and counted as dropped,
+// never tried again nor kept as failed.
+var ErrDropped = errors.New("render job dropped")
 
 // ErrUnavailable means the queue cannot be reached.
 var ErrUnavailable = errors.New("render queue unavailable")

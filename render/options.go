@@ -122,6 +122,11 @@ type Options struct {
 	Force bool
 	// Wait waits for a new render even when a previous one can be served.
 	Wait bool
+	// Withdrawal, for a forced render, is the withdrawal it may end: the
+	// ID of the one in force when the render was asked for (Service.Asked),
+	// "" if there was none. A withdrawal made since is final for it: the
+	// render fails with ErrWithdrawn, queued, retried or running.
+	Withdrawal string
 	// Progress, when set, is told how many sentences are synthesised.
 	Progress func(done, total int)
 }

@@ -54,6 +54,9 @@ type task struct {
 	prev     *Manifest
 	progress func(done, total int) // sentences done; may be nil
 	st       *Stream               // receives the MP3 as it is encoded; may be nil
+	// allowed is asked right before anything is stored: a render whose
+	// article was withdrawn meanwhile stores nothing. May be nil.
+	allowed func(ctx context.Context) error
 }
 
 // run renders one article. Sentences are levelled to the target loudness

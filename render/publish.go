@@ -14,6 +14,11 @@ import (
 // segment, so a failure to store it costs time, not the render.
 func (pl *pipeline) publish(ctx context.Context, t task, m *Manifest, a *assembly, idx *segmentIndex, start time.Time) error {
 	ts := time.Now()
+	if t.allowed != nil {
+		if err := t.allowed(ctx); err != nil {
+			return err
+		}
+	}
 	if err := pl.rec.st.Put(ctx, m.Audio, a.file); err != nil {
 		return fmt.Errorf("store audio: %w", err)
 	}

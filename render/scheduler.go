@@ -37,6 +37,9 @@ type Scheduler interface {
 	Start(ctx context.Context, req Request) (*Job, error)
 	// Rendering reports whether a render of the article is running.
 	Rendering(id string) bool
+	// Cancel ends the renders of the article this node runs, or follows
+	// for its callers, with cause: they fail with an error wrapping it.
+	Cancel(id string, cause error)
 	// Track runs fn in the background as work Wait waits for.
 	Track(fn func())
 	// Wait blocks until every render and tracked work is finished, or ctx
@@ -73,6 +76,8 @@ type Job struct {
 	done   chan struct{}
 	m      *Manifest
 	err    error
+	id     string                  // article ID (Local)
+	cancel context.CancelCauseFunc // ends its render (Local)
 }
 
 // NewJob returns a job whose stream is st (nil for a render running
@@ -144,17 +149,25 @@ func (l *Local) Start(ctx context.Context, req Request) (*Job, error) {
 		return j, nil
 	}
 	j := NewJob(newStream())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	j.id, j.cancel = req.ID, cancel
 	l.jobs[k] = j
 	l.inflight[req.ID]++
 	l.background++ // with the job, so Wait never misses it
 	l.mu.Unlock()
-	go l.run(k, req, j)
+	go l.run(ctx, k, req, j)
 	return j, nil
 }
 
-func (l *Local) run(k string, req Request, j *Job) {
+func (l *Local) run(ctx context.Context, k string, req Request, j *Job) {
 	defer l.busy(-1)
-	m, err := l.renderSafely(req, j.stream)
+	defer j.cancel(nil)
+	m, err := l.renderSafely(ctx, req, j.stream)
+	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(err, cause) {
+		// Cancelled (the article withdrawn): the reason, not "context
+		// canceled", is the render's error.
+		err = fmt.Errorf("%w (%w)", cause, err)
+	}
 	if err != nil && req.Detached {
 		l.log.Error("background render failed", "article_id", req.ID, "err", err)
 	}
@@ -170,9 +183,20 @@ func (l *Local) run(k string, req Request, j *Job) {
 	j.Finish(m, err)
 }
 
-func (l *Local) renderSafely(req Request, st *Stream) (m *Manifest, err error) {
+func (l *Local) renderSafely(ctx context.Context, req Request, st *Stream) (m *Manifest, err error) {
 	defer recoverTo(&err, l.log, req.ID)
-	return req.Render(context.Background(), st)
+	return req.Render(ctx, st)
+}
+
+// Cancel implements Scheduler.
+func (l *Local) Cancel(id string, cause error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, j := range l.jobs {
+		if j.id == id {
+			j.cancel(cause)
+		}
+	}
 }
 
 func (l *Local) running(k string) *Job {

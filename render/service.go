@@ -52,6 +52,7 @@ type Service struct {
 	// so a check started before a withdrawal is never shared with a caller
 	// that came after it (publish, unpublish, publish again in a row).
 	withdrawals map[string]int
+	watchers    map[string]map[*watcher]struct{} // OnWithdrawn, by article ID
 }
 
 // checked remembers the manifest that matched the source at a given time.
@@ -106,7 +107,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 		listing: newListing(rec),
 		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
 		now:     time.Now,
-		checked: map[string]checked{}, withdrawals: map[string]int{},
+		checked: map[string]checked{}, withdrawals: map[string]int{}, watchers: map[string]map[*watcher]struct{}{},
 	}
 	s.gc = newCollector(rec, cfg, func() time.Time { return s.now() }, metrics)
 	pl.gc = s.gc
@@ -169,19 +170,25 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 		}
 	}
 	// Withdrawn audio stays down for listeners; a forced render (the CMS
-	// republishing) asks the source again.
-	if err := s.refuseWithdrawn(ctx, id); err != nil && !(opt.Force && errors.Is(err, ErrWithdrawn)) {
+	// republishing) asks the source again, if it was asked for after the
+	// withdrawal.
+	w, err := s.rec.withdrawal(ctx, id)
+	if err != nil {
 		return outcome{}, err
+	}
+	if w != nil && !(opt.Force && w.ID == opt.Withdrawal) {
+		return outcome{}, fmt.Errorf("%s: %w", id, ErrWithdrawn)
 	}
 	flight := id
 	if opt.Force || opt.Wait {
-		flight = fmt.Sprintf("%s\x00%t%t", id, opt.Force, opt.Wait)
+		flight = fmt.Sprintf("%s\x00%t%t\x00%s", id, opt.Force, opt.Wait, opt.Withdrawal)
 	}
 	s.mu.Lock()
-	if n := s.withdrawals[id]; n > 0 {
-		flight += fmt.Sprintf("\x00w%d", n)
-	}
+	gen := s.withdrawals[id]
 	s.mu.Unlock()
+	if gen > 0 {
+		flight += fmt.Sprintf("\x00w%d", gen)
+	}
 	// The check is shared by every caller and must not die with the first
 	// one's request: it runs detached, bounded by the render timeout.
 	ch := s.ensures.DoChan(flight, func() (v any, err error) {
@@ -190,7 +197,7 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 		defer recoverTo(&err, s.log, id)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 		defer cancel()
-		return s.ensure(ctx, id, opt)
+		return s.ensure(ctx, id, opt, gen)
 	})
 	select {
 	case r := <-ch:
@@ -203,7 +210,10 @@ func (s *Service) check(ctx context.Context, id string, opt Options) (outcome, e
 	}
 }
 
-func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, error) {
+// ensure checks the article against the source and starts its render if
+// needed. gen is the count of its withdrawals when the check started:
+// what it finds is remembered only if no withdrawal came since.
+func (s *Service) ensure(ctx context.Context, id string, opt Options, gen int) (outcome, error) {
 	t := time.Now()
 	a, err := s.source.Article(ctx, id)
 	prev, perr := s.rec.manifest(ctx, id)
@@ -211,8 +221,8 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{}, perr
 	}
 	if err != nil {
-		if errors.Is(err, article.ErrNotFound) && prev != nil {
-			s.notify(EventWithdrawn, id)
+		if errors.Is(err, article.ErrNotFound) && prev != nil && s.cfg.KeepRetracted {
+			s.notify(EventChanged, id) // other nodes ask the source again
 		}
 		// A source that is down does not take stored audio down with it.
 		if errors.Is(err, article.ErrUnavailable) && prev != nil {
@@ -226,15 +236,16 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 		return outcome{}, fmt.Errorf("fetch article %s: %w", id, err)
 	}
 	fetch := since(t)
-	if opt.Force {
-		// The source shows it again: a withdrawal ends here.
-		if err := s.rec.st.Delete(ctx, withdrawalKey(id)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return outcome{}, fmt.Errorf("end withdrawal of %s: %w", id, err)
+	if opt.Force && opt.Withdrawal != "" {
+		// The source shows it again, and the render was asked for after
+		// the withdrawal: it ends here, unless another was made since.
+		if err := s.rec.end(ctx, id, opt.Withdrawal, s.now().UTC()); err != nil {
+			return outcome{}, err
 		}
 	}
 	p := s.pl.prepare(a)
 	if prev != nil && prev.Key == p.key {
-		s.remember(id, prev)
+		s.remember(id, prev, gen)
 		s.metrics.hits.Inc()
 		return outcome{m: prev}, nil
 	}
@@ -253,7 +264,7 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 	if prev != nil {
 		s.notify(EventChanged, id)
 	}
-	req := s.request(id, p, prev, fetch, opt.Progress)
+	req := s.request(id, p, prev, fetch, opt.Progress, gen)
 	req.Queue = opt.Wait
 	req.Detached = prev != nil && !opt.Wait
 	j, err := s.sched.Start(ctx, req)
@@ -270,28 +281,35 @@ func (s *Service) ensure(ctx context.Context, id string, opt Options) (outcome, 
 
 // request is the scheduler's request for the render of p: the pipeline
 // under the render timeout, then the bookkeeping of a finished render.
-func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int)) Request {
+func (s *Service) request(id string, p prepared, prev *Manifest, fetch float64, progress func(int, int), gen int) Request {
 	return Request{ID: id, Key: p.key, Render: func(ctx context.Context, st *Stream) (*Manifest, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		defer cancel()
 		s.metrics.inflight.Inc()
 		defer s.metrics.inflight.Dec()
-		m, err := s.pl.run(ctx, task{id: id, p: p, prev: prev, progress: progress, st: st})
+		// Withdrawn while it waited for a slot: nothing is synthesised.
+		if err := s.refuseWithdrawn(ctx, id); err != nil {
+			return nil, fmt.Errorf("render %s: %w", id, err)
+		}
+		m, err := s.pl.run(ctx, task{id: id, p: p, prev: prev, progress: progress, st: st,
+			allowed: func(ctx context.Context) error { return s.refuseWithdrawn(ctx, id) }})
 		if err != nil {
 			s.metrics.renders.WithLabelValues("error").Inc()
 			return nil, err
 		}
-		if w, _ := s.rec.withdrawal(ctx, id); w != nil {
-			// Withdrawn while it rendered: the new audio goes too.
-			if err := s.rec.removeRender(ctx, id); err != nil {
-				return nil, err
+		// Withdrawn between the check before publishing and the manifest
+		// written: the withdrawal's own removal may have listed the store
+		// before this audio was there, so the render removes it.
+		if err := s.refuseWithdrawn(ctx, id); err != nil {
+			if rerr := s.rec.removeRender(context.WithoutCancel(ctx), id); rerr != nil {
+				return nil, rerr
 			}
-			return nil, fmt.Errorf("render %s: %w", id, ErrWithdrawn)
+			return nil, fmt.Errorf("render %s: %w", id, err)
 		}
 		m.Timings.Fetch = fetch
 		s.metrics.renders.WithLabelValues("ok").Inc()
 		s.metrics.seconds.Observe(m.RenderSeconds)
-		s.remember(id, m)
+		s.remember(id, m, gen)
 		s.collectAfter(id)
 		s.notifyEvent(Event{Kind: EventStored, ID: id, Key: m.Key})
 		return m, nil
@@ -410,8 +428,14 @@ func (s *Service) fresh(id string) *Manifest {
 	return c.m
 }
 
-func (s *Service) remember(id string, m *Manifest) {
+func (s *Service) remember(id string, m *Manifest, gen int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Withdrawn since the check began (here or on another node, which
+	// may have removed the audio after this check read it): nothing to
+	// trust.
+	if s.withdrawals[id] != gen {
+		return
+	}
 	s.checked[id] = checked{at: s.now(), m: m}
 }

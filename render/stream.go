@@ -138,6 +138,10 @@ func (r *streamReader) read(p []byte) (int, error) {
 			return 0, errSpoolGone
 		}
 		switch {
+		case done && errors.Is(err, ErrWithdrawn):
+			// Cut at once: what was encoded before the withdrawal is not
+			// for anyone any more.
+			return 0, err
 		case size > 0 && r.off < int64(len(head)):
 			n := copy(p, head[r.off:])
 			r.off += int64(n)

@@ -59,8 +59,13 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("Withdrawn in a new process: %+v %v", w, err)
 	}
 
-	// A forced render of the article, public at the source, brings it back.
-	m2, err := svc2.Ensure(ctx, "a1", Options{Force: true, Wait: true})
+	// A forced render of the article, public at the source, asked for
+	// after the withdrawal, brings it back.
+	w, err := svc2.Asked(ctx, "a1")
+	if err != nil || w == "" {
+		t.Fatalf("Asked: %q, %v", w, err)
+	}
+	m2, err := svc2.Ensure(ctx, "a1", Options{Force: true, Wait: true, Withdrawal: w})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +100,8 @@ func TestRetractionFromSource(t *testing.T) {
 	}
 	// A source that is only down does not take audio down.
 	f.src.setFail(nil)
-	if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true}); err != nil {
+	w, _ := f.svc.Asked(ctx, "a1")
+	if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true, Withdrawal: w}); err != nil {
 		t.Fatal(err)
 	}
 	f.src.setFail(article.ErrUnavailable)

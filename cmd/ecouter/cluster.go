@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -102,7 +103,12 @@ func startCluster(ctx context.Context, cfg Config, log *slog.Logger, reg prometh
 // follow applies every node's events to this node's caches.
 func (c *coordination) follow(renders *render.Service) error {
 	return c.events.Subscribe(func(ev render.Event, local bool) {
-		if !local {
+		switch {
+		case !local && ev.Kind == render.EventWithdrawn:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			renders.Cut(ctx, ev.ID) // its renders, streams and downloads here
+			cancel()
+		case !local:
 			renders.Forget(ev.ID)
 		}
 		c.mu.Lock()
@@ -143,7 +149,10 @@ func (c *coordination) onChange(fn func(id string)) {
 // slots, as batches always had, and only while one is free.
 func (c *coordination) work(ctx context.Context, renders *render.Service, maxRenders int) {
 	c.queue.Run(ctx, max(1, maxRenders/2), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
-		_, err := renders.Ensure(ctx, j.ID, render.Options{Force: true, Wait: true})
+		_, err := renders.Ensure(ctx, j.ID, render.Options{Force: true, Wait: true, Withdrawal: j.Withdrawal})
+		if errors.Is(err, render.ErrWithdrawn) {
+			return fmt.Errorf("%w: %w", jobs.ErrDropped, err)
+		}
 		return err
 	})
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ecouter/api"
 	"ecouter/audio"
 )
 
@@ -53,7 +54,9 @@ func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(n.http)
+	srv := httptest.NewUnstartedServer(n.http)
+	srv.Config.ConnContext = api.ConnContext
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		n.stop(context.Background())

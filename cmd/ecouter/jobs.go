@@ -66,7 +66,7 @@ func jobsCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		enc.SetIndent("", "  ")
 		return enc.Encode(st)
 	}
-	fmt.Fprintf(stdout, "queued %d, running %d, failed %d, done %d (last 24 h)\n", st.Queued, st.Running, st.Failed, st.Done)
+	fmt.Fprintf(stdout, "queued %d, running %d, failed %d, done %d, dropped %d (last 24 h)\n", st.Queued, st.Running, st.Failed, st.Done, st.Dropped)
 	if !st.Oldest.IsZero() {
 		fmt.Fprintf(stdout, "oldest job queued %s ago\n", time.Since(st.Oldest).Round(time.Second))
 	}

@@ -71,9 +71,15 @@ func renderEach(ctx context.Context, cfg Config, a *app, ids []string, out strin
 	failed := 0
 	for _, id := range ids {
 		start := time.Now()
-		m, err := a.renders.Ensure(ctx, id, render.Options{
-			Force: true, Wait: true, Progress: progress(id, tty, stderr),
-		})
+		// Asked for now, as POST render: it brings back an article
+		// withdrawn before it.
+		w, err := a.renders.Asked(ctx, id)
+		var m *render.Manifest
+		if err == nil {
+			m, err = a.renders.Ensure(ctx, id, render.Options{
+				Force: true, Wait: true, Withdrawal: w, Progress: progress(id, tty, stderr),
+			})
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", id, err)
 			failed++

@@ -4,7 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +39,15 @@ func TestWithdrawal(t *testing.T) {
 	}
 	if res, body := do(t, http.MethodDelete, base+"/v1/articles/court", "Authorization", "Bearer "+testKey); res.StatusCode != 200 {
 		t.Fatalf("DELETE: %d %s", res.StatusCode, body)
+	}
+	// An ID neither the source nor the store knows: 404, nothing recorded.
+	res, body := do(t, http.MethodDelete, base+"/v1/articles/jamais-vu", "Authorization", "Bearer "+testKey)
+	var e struct{ Code string }
+	if res.StatusCode != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != "not_found" {
+		t.Errorf("DELETE of an unknown ID: %d %s, want 404 not_found", res.StatusCode, body)
+	}
+	if _, err := os.Stat(filepath.Join(env["ECOUTER_STORE"], "articles", "jamais-vu")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stored for an unknown ID: %v", err)
 	}
 	gone := func(base string) {
 		t.Helper()
@@ -96,9 +109,8 @@ func TestWithdrawal(t *testing.T) {
 	}
 	hook()
 	ready("queued render")
-	// The first hook's job done before the withdrawal: a job still running
-	// across it is the race noted in the README (publish, unpublish and
-	// publish again within the same second).
+	// The first hook's job done before the withdrawal (one still queued or
+	// running across it is dropped or cut: TestWithdrawalInterleaved).
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		_, body := do(t, http.MethodGet, srv2.URL+"/v1/jobs", "Authorization", "Bearer "+testKey)
 		var st struct{ Queued, Running int }

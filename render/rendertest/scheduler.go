@@ -28,6 +28,34 @@ func SchedulerContract(t *testing.T, newScheduler NewScheduler) {
 	t.Run("ShutdownWaits", func(t *testing.T) { shutdownWaits(t, newScheduler(t, 2)) })
 	t.Run("Panic", func(t *testing.T) { panics(t, newScheduler(t, 1)) })
 	t.Run("GoneFromTheStore", func(t *testing.T) { goneFromTheStore(t, newScheduler(t, 2)) })
+	t.Run("Cancel", func(t *testing.T) { cancels(t, newScheduler(t, 2)) })
+}
+
+// cancels: Cancel ends the article's render with its cause (what a
+// withdrawal does), and no other article's.
+func cancels(t *testing.T, s render.Scheduler) {
+	g := newGate()
+	ctx := context.Background()
+	a1, err := s.Start(ctx, g.request("a1", "k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := s.Start(ctx, g.request("a2", "k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.waitStarted(t, 2)
+	cause := errors.New("withdrawn")
+	s.Cancel("a1", cause)
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := a1.Wait(wctx); !errors.Is(err, cause) {
+		t.Errorf("cancelled render: %v, want its cause", err)
+	}
+	close(g.release)
+	if m, err := a2.Wait(wctx); err != nil || m == nil {
+		t.Errorf("the other article's render: %v", err)
+	}
 }
 
 // gate is a render that runs until released.
