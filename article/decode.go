@@ -38,10 +38,11 @@ func decodeArticle(id string, data []byte) (*Article, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode article json: %w", err)
 	}
-	if a.Title == "" {
+	if a.Title == "" && len(Extract(a.HTML, Rules{})) == 0 && len(TextBlocks(a.Text)) == 0 {
 		// The source answered well-formed JSON: the article itself is
-		// unreadable (a title of markup only), not the source broken.
-		return nil, fmt.Errorf("decode article json: empty title once markup is removed: %w", ErrEmpty)
+		// unreadable, not the source broken. A title alone may be empty
+		// (a brief, a post titled by its theme): the text is read.
+		return nil, fmt.Errorf("decode article json: no title and no text: %w", ErrEmpty)
 	}
 	a.ID = id
 	return a, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -98,6 +99,26 @@ func TestDecodeMarkupOnlyTitle(t *testing.T) {
 	for _, js := range []string{`{"title":{"rendered":"<b> </b>"},"content":{"rendered":"<p></p>"}}`, `{"title":"  ","text":""}`} {
 		if _, err := decodeArticle("a1", []byte(js)); !errors.Is(err, ErrEmpty) {
 			t.Errorf("%s: got %v, want ErrEmpty", js, err)
+		}
+	}
+}
+
+// An article with an empty title (or one of markup only) is read without
+// it: its text is all there is to hear. It used to be refused (422).
+func TestDecodeEmptyTitleReadsText(t *testing.T) {
+	for _, js := range []string{
+		`{"title":"","text":"Le texte seul."}`,
+		`{"title":"  ","html":"<p>Le texte seul.</p>"}`,
+		`{"title":{"rendered":""},"content":{"rendered":"<p>Le texte seul.</p>"}}`,
+		`{"title":{"rendered":"<b> </b>"},"content":{"rendered":"<p>Le texte seul.</p>"}}`,
+	} {
+		a, err := decodeArticle("a1", []byte(js))
+		if err != nil {
+			t.Errorf("%s: %v", js, err)
+			continue
+		}
+		if a.Title != "" || !strings.Contains(a.HTML+a.Text, "Le texte seul.") {
+			t.Errorf("%s: title %q, text %q %q", js, a.Title, a.HTML, a.Text)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 			return nil, fmt.Errorf("article source wordpress: base URL %w", err)
 		}
 		u, _ := url.Parse(arg) // checked above
-		return NewWordPress(arg, confine(client, u, true)), nil
+		return NewWordPress(arg, confine(client, u, wpPaths(u))), nil
 	case "http":
 		if strings.HasPrefix(arg, "//") {
 			// "http://host/{id}" was given without the "http:" prefix.
@@ -60,7 +60,7 @@ func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 			return nil, fmt.Errorf("article source http: URL template %w", err)
 		}
 		u, _ := url.Parse(arg) // checked above
-		return NewHTTP(arg, confine(client, u, false)), nil
+		return NewHTTP(arg, confine(client, u, templatePaths(arg))), nil
 	case "https":
 		return nil, fmt.Errorf("article source %q: missing prefix; did you mean \"http:%s\"?",
 			RedactSpec(spec), redactURLString(spec))

@@ -135,7 +135,9 @@ func (w *WordPress) probe(ctx context.Context, rawURL string) (bool, error) {
 	switch {
 	case errors.Is(err, ErrNotPublic):
 		return true, nil
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrRedirect):
+		// Not found, or sent to a page outside the API (a site without
+		// rewrite rules may send /wp-json/ to its home page): not there.
 		return false, nil
 	case err != nil:
 		return false, err

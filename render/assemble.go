@@ -40,7 +40,7 @@ type assembly struct {
 func (pl *pipeline) assemble(ctx context.Context, t task, us []unit, keys []string, sentences int, prod *production, plan *reusePlan) (*assembly, error) {
 	a := &assembly{enc: encoding{st: t.st}}
 	if plan != nil {
-		a.old = &oldAudio{st: pl.rec.st, key: t.prev.Audio, head: plan.idx.Head}
+		a.old = &oldAudio{st: pl.rec.st, key: t.prev.Audio, head: plan.idx.Head, rate: plan.idx.Rate, ceiling: pl.cfg.CeilingDBTP}
 	}
 	fail := func(err error) (*assembly, error) {
 		pl.logEngineError(t.id, err)

@@ -113,7 +113,7 @@ func (pl *pipeline) reuse(ctx context.Context, t task, us []unit, keys []string,
 		}
 		return nil
 	}
-	return pl.planReuse(us, keys, idx, used)
+	return pl.planReuse(us, keys, idx, t.prev.Cues, used)
 }
 
 // manifest describes the render assembled in a.

@@ -8,13 +8,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"time"
 
 	"ecouter/audio"
-	"ecouter/store"
+	"ecouter/transcript"
 )
 
 // Runs: so that an edit re-encodes only what it changed, the article is
@@ -53,6 +52,9 @@ type runRules struct {
 	pauses Pauses
 	rate   int
 	need   int // samples of silence needed on each side of a cut; 0: no runs
+	// gridIn input samples are gridFrames MP3 frames: a run's length in
+	// both (runs start and end on the grid).
+	gridIn, gridFrames int
 }
 
 // newRunRules works out the silence a cut needs at rate: lame's delay and
@@ -72,6 +74,7 @@ func newRunRules(us []unit, keys []string, cfg Config, rate int) runRules {
 	if out == 0 {
 		out = audio.DefaultSampleRate
 	}
+	r.gridIn, r.gridFrames = gridIn, gridFrames
 	context := (audio.SegmentContext + gridFrames - 1) / gridFrames * gridFrames
 	r.need = lameDelay*rate/out + context/gridFrames*gridIn + gridIn
 	return r
@@ -168,6 +171,12 @@ type runRecord struct {
 	Units   []unitRecord `json:"units"`
 	Tail    int          `json:"tail"`  // samples after its last sentence
 	Steps   steps        `json:"steps"` // its loudness meter's 100 ms sums
+	// Sum is the CRC-32C of the stored bytes From to End, and Seal that
+	// of the record itself (Seal left out): damage to the MP3 or to the
+	// index is found before a frame or a number of it is used (see
+	// reuse_check.go). Indexes written before them have neither.
+	Sum  *uint32 `json:"frames_crc32c,omitempty"`
+	Seal *uint32 `json:"crc32c,omitempty"`
 
 	// While rendering: the first step and sample of the run, and where the
 	// joiner put it (set by the joiner goroutine, read after it is done).
@@ -258,11 +267,12 @@ func (p *reusePlan) at(i int) *runRecord {
 
 func (p *reusePlan) skipped(i int) bool { return p != nil && p.skip[i] }
 
-// planReuse finds the runs of the previous render (idx) the new units have
-// unchanged, if its levels are close enough to the current ones. The first
-// run (whose encoder makes the stream's header) and the last (which ends
-// the stream) are always encoded.
-func (pl *pipeline) planReuse(us []unit, keys []string, idx *segmentIndex, cur offsets) *reusePlan {
+// planReuse finds the runs of the previous render (idx, with its cues) the
+// new units have unchanged, if its levels are close enough to the current
+// ones; a run whose record fails its checks (checkRun) is encoded again.
+// The first run (whose encoder makes the stream's header) and the last
+// (which ends the stream) are always encoded.
+func (pl *pipeline) planReuse(us []unit, keys []string, idx *segmentIndex, cues []transcript.Cue, cur offsets) *reusePlan {
 	if idx == nil || idx.Format != pl.indexFormat(idx.Rate) {
 		return nil
 	}
@@ -275,10 +285,16 @@ func (pl *pipeline) planReuse(us []unit, keys []string, idx *segmentIndex, cur o
 		byID[idx.Runs[k].ID] = &idx.Runs[k]
 	}
 	rules := newRunRules(us, keys, pl.cfg, idx.Rate)
+	byText := newCueIndex(cues, idx.Rate)
 	p := &reusePlan{idx: idx, runs: map[int]*runRecord{}, skip: make([]bool, len(us)), used: used}
 	for i := rules.end(0); i < len(us); {
 		j := rules.end(i)
-		if rec := byID[rules.identity(i, j)]; j < len(us) && rec != nil && len(rec.Units) == j-i {
+		if rec := byID[rules.identity(i, j)]; j < len(us) && rec != nil {
+			if err := rules.checkRun(i, j, rec, byText); err != nil {
+				pl.log.Warn("segment index: run encoded again", "run", rec.ID, "err", err)
+				i = j
+				continue
+			}
 			p.runs[i] = rec
 			for k := i; k < j; k++ {
 				p.skip[k] = true
@@ -290,58 +306,6 @@ func (pl *pipeline) planReuse(us []unit, keys []string, idx *segmentIndex, cur o
 		return nil
 	}
 	return p
-}
-
-// oldAudio is the previous render's MP3, opened at the first reused run.
-type oldAudio struct {
-	st   store.Store
-	key  string
-	head int64
-	b    store.Blob
-	// pos is where b is; last is the run read before, ending there. Runs
-	// are read in order and each starts a few frames before the last
-	// ended (its reservoir), which last holds: no seek, so one request to
-	// S3 serves them all.
-	pos  int64
-	last []byte
-}
-
-// maxRunBytes bounds what a (damaged) index can make a render read.
-const maxRunBytes = 16 << 20
-
-// load reads the frames of a run (with those before it that hold its
-// reservoir bytes).
-func (o *oldAudio) load(ctx context.Context, rec *runRecord) (audio.SegmentMP3, error) {
-	n := rec.End - rec.From
-	if rec.From < 0 || n <= 0 || n > maxRunBytes || rec.Lead < 0 || rec.Frames <= 0 {
-		return audio.SegmentMP3{}, fmt.Errorf("reuse run: bad record")
-	}
-	if o.b == nil {
-		b, err := o.st.Open(ctx, o.key)
-		if err != nil {
-			return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
-		}
-		o.b = b
-	}
-	from, buf := o.head+rec.From, make([]byte, n)
-	have := 0
-	if lo := o.pos - int64(len(o.last)); from >= lo && from <= o.pos && o.pos < from+n {
-		have = copy(buf, o.last[from-lo:])
-	} else if _, err := o.b.Seek(from, io.SeekStart); err != nil {
-		return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
-	}
-	if _, err := io.ReadFull(o.b, buf[have:]); err != nil {
-		o.pos, o.last = -1, nil // where b is is unknown: seek next time
-		return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
-	}
-	o.pos, o.last = from+n, buf
-	return audio.SegmentMP3{Frames: buf, Lead: rec.Lead, Keep: rec.Frames}, nil
-}
-
-func (o *oldAudio) close() {
-	if o.b != nil {
-		o.b.Close()
-	}
 }
 
 // redoRun returns what encodes a reused run (old, from unit i) again from
@@ -387,7 +351,18 @@ func (pl *pipeline) index(a *assembly, used offsets, head int64) *segmentIndex {
 			continue
 		}
 		r.From, r.Lead, r.Frames, r.End = r.mark.From, r.mark.Lead, next.mark.Frame-r.mark.Frame, next.mark.At
-		idx.Runs = append(idx.Runs, *r)
+		// The stream's bytes from From on are the stored file's after its
+		// tag (the placeholder the Info frame replaces comes before).
+		b := make([]byte, r.End-r.From)
+		if _, err := a.enc.sp.ReadAt(b, r.From); err != nil {
+			continue
+		}
+		rec := *r
+		sum := crc(b)
+		rec.Sum = &sum
+		seal := rec.seal()
+		rec.Seal = &seal
+		idx.Runs = append(idx.Runs, rec)
 	}
 	return idx
 }

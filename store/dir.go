@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 )
 
 // tempPrefix marks files being written. Readers never open them (keys cannot
@@ -117,7 +116,7 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (err error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
+	tmp, err := createTemp(filepath.Dir(p))
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
@@ -133,14 +132,11 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("put %s: sync: %w", key, dirErr(err))
 	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("put %s: close: %w", key, dirErr(err))
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err = tmp.Chmod(0o644); err != nil {
 		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
-	if err = os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("put %s: rename: %w", key, dirErr(err))
+	if err = commit(tmp, p); err != nil {
+		return fmt.Errorf("put %s: %w", key, dirErr(err))
 	}
 	return nil
 }
@@ -195,10 +191,12 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Info, error) {
 	return out, nil
 }
 
-// Sweep removes temporary files older than age, left by a crash mid-write.
-func (d *Dir) Sweep(age time.Duration) (int, error) {
+// Sweep removes the temporary files a crash left behind (kill -9 in the
+// middle of a write: an audio file, a record, a cached sentence), and
+// none that a live process is writing (see lock_unix.go). It runs when a
+// process opens the store.
+func (d *Dir) Sweep() (int, error) {
 	n := 0
-	cutoff := time.Now().Add(-age)
 	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -206,11 +204,11 @@ func (d *Dir) Sweep(age time.Duration) (int, error) {
 		if e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) {
 			return nil
 		}
-		if st, err := e.Info(); err == nil && st.ModTime().Before(cutoff) {
-			if os.Remove(p) == nil {
-				n++
-			}
+		left, done := sweepable(p)
+		if left && os.Remove(p) == nil {
+			n++
 		}
+		done()
 		return nil
 	})
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 func TestDirPutOpen(t *testing.T) {
@@ -120,23 +119,6 @@ func TestDirConcurrentPutsNeverTorn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-}
-
-func TestDirSweep(t *testing.T) {
-	root := t.TempDir()
-	d, _ := NewDir(root)
-	old := filepath.Join(root, tempPrefix+"old")
-	os.WriteFile(old, []byte("x"), 0o644)
-	past := time.Now().Add(-2 * time.Hour)
-	os.Chtimes(old, past, past)
-	os.WriteFile(filepath.Join(root, tempPrefix+"new"), []byte("x"), 0o644)
-	n, err := d.Sweep(time.Hour)
-	if err != nil || n != 1 {
-		t.Fatalf("Sweep = %d, %v; want 1", n, err)
-	}
-	if _, err := os.Stat(old); !os.IsNotExist(err) {
-		t.Fatal("old temp file still there")
-	}
 }
 
 func TestDirList(t *testing.T) {

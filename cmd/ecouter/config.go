@@ -319,6 +319,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat: l.str("ECOUTER_LOG_FORMAT", "text"),
 	}
 	c.NATS = l.nats(c.Store)
+	if c.MaxRenders == 0 {
+		// Every user of the setting (the local scheduler, the cluster's
+		// slots, its queue's workers) gets the number, not a 0 each would
+		// read its own way (the cluster's as one slot).
+		c.MaxRenders = render.DefaultMaxRenders()
+	}
 	if c.Voice == "" {
 		c.Voice = map[string]string{"espeak": espeak.DefaultVoice, "polly": polly.DefaultVoice}[c.Synth]
 	}
@@ -455,7 +461,9 @@ func (c Config) renderConfig() render.Config {
 	rc.Rules = article.DefaultRules().With(c.SkipElements, c.SkipClasses)
 	rc.SiteName = c.SiteName
 	rc.ArticleTTL = c.ArticleTTL
-	rc.MaxRenders = c.MaxRenders // 0: the default, here as there
+	if c.MaxRenders > 0 { // 0: the default, already there
+		rc.MaxRenders = c.MaxRenders
+	}
 	rc.MaxChars = c.MaxChars
 	rc.Encoders = c.Encoders
 	rc.FullReencode = !c.SegmentReuse

@@ -23,6 +23,7 @@ import (
 
 	"ecouter/api"
 	"ecouter/audio"
+	"ecouter/render"
 )
 
 // These tests run the real service: espeak-ng, libmp3lame, the local store,
@@ -458,6 +459,12 @@ func TestConfigValues(t *testing.T) {
 	}
 	if cfg.Voice != "fr" {
 		t.Fatalf("default espeak voice %q", cfg.Voice)
+	}
+	// ECOUTER_MAX_RENDERS=0 is documented as the default; it used to
+	// reach the cluster's scheduler and queue as 0, that is one slot.
+	env = map[string]string{"ECOUTER_MAX_RENDERS": "0"}
+	if cfg, err = LoadConfig(func(k string) string { return env[k] }); err != nil || cfg.MaxRenders != render.DefaultMaxRenders() || cfg.renderConfig().MaxRenders != render.DefaultMaxRenders() {
+		t.Fatalf("ECOUTER_MAX_RENDERS=0: %d, render config %d, want the default %d (%v)", cfg.MaxRenders, cfg.renderConfig().MaxRenders, render.DefaultMaxRenders(), err)
 	}
 	env = map[string]string{"ECOUTER_SYNTH": "polly"}
 	if cfg, _ = LoadConfig(func(k string) string { return env[k] }); cfg.Voice != "Lea" || cfg.renderConfig().Parallel != 18 {

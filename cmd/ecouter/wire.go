@@ -208,7 +208,7 @@ func newStore(ctx context.Context, cfg Config, log *slog.Logger) (store.Store, e
 	if err != nil {
 		return nil, fmt.Errorf("ECOUTER_STORE: %w", err)
 	}
-	if n, err := st.Sweep(time.Hour); err != nil {
+	if n, err := st.Sweep(); err != nil {
 		log.Warn("sweep store", "err", err)
 	} else if n > 0 {
 		log.Info("removed files left by an interrupted write", "count", n)
