@@ -46,6 +46,10 @@ type Config struct {
 	Changes func(func(id string))
 	// Ready are the checks GET /readyz runs (store, speech engine, NATS).
 	Ready []Check
+	// Live are the checks GET /healthz runs: a failure means the process
+	// cannot recover by itself (its NATS connection closed for good) and
+	// must be restarted.
+	Live []Check
 	// Budget is the paid engine's daily spending cap; nil: none. Once it
 	// is spent, listens that would start a render get 503 at once.
 	Budget interface {
@@ -91,11 +95,10 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	// request, recovered panics included.
 	e.Use(s.logRequests())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(validID)
 	e.Use(cacheTags)
 
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-	})
+	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))

@@ -74,6 +74,14 @@ var errLeaseLost = errors.New("render lease taken over by another node")
 
 // Start implements render.Scheduler.
 func (s *Scheduler) Start(ctx context.Context, req render.Request) (*render.Job, error) {
+	if err := checkToken("article id", req.ID); err != nil {
+		return nil, err
+	}
+	if req.Key != "" {
+		if err := checkToken("content key", req.Key); err != nil {
+			return nil, err
+		}
+	}
 	if st := s.n.nc.Status(); st != nats.CONNECTED {
 		return nil, fmt.Errorf("%w: NATS %s", render.ErrUnavailable, st)
 	}
@@ -314,6 +322,9 @@ func (s *Scheduler) Rendering(id string) bool {
 	if s.Local.Rendering(id) {
 		return true
 	}
+	if checkToken("article id", id) != nil {
+		return false // no article of that name, and never a subject
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	w, err := s.leases.Watch(ctx, id+".*", jetstream.IgnoreDeletes())
@@ -358,6 +369,9 @@ func leaseKey(id, key string) string {
 // there, a new render of that key within doneTTL would follow the old
 // result instead of running (an edit reverted, an article brought back).
 func (s *Scheduler) ClearFinished(ctx context.Context, id, keep string) error {
+	if err := checkToken("article id", id); err != nil {
+		return err
+	}
 	lister, err := s.leases.ListKeysFiltered(ctx, leaseKey(id, "*"))
 	if err != nil {
 		return fmt.Errorf("list render leases of %s: %w", id, err)
