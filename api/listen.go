@@ -91,9 +91,10 @@ func (s *Server) rendered(id string, err error) {
 	switch {
 	case err == nil:
 		s.backoff.succeeded(id)
-	case errors.Is(err, synth.ErrCapped), errors.Is(err, context.Canceled), errors.Is(err, render.ErrBusy):
+	case errors.Is(err, synth.ErrCapped), errors.Is(err, context.Canceled), errors.Is(err, render.ErrBusy),
+		errors.Is(err, render.ErrNoLiveStream):
 		// The cap has its own Retry-After; a cancelled or refused
-		// render did not fail.
+		// render did not fail, nor one going on without a live stream.
 	case problemOf(err).status < http.StatusInternalServerError:
 		// The article itself is refused (too long, nothing to read):
 		// trying again later changes nothing, so the client is told why

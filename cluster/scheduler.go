@@ -245,9 +245,11 @@ func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, 
 	// missed while NATS was unreachable.
 	check := time.NewTicker(s.n.cfg.LeaseTTL)
 	defer check.Stop()
-	// Ending the relay with the owner gone cuts st's listeners off.
-	relayCtx, stopRelay := context.WithCancel(ctx)
-	defer stopRelay()
+	// Ending the relay with the owner gone cuts st's listeners off: the
+	// render goes on (taken over here or elsewhere) without a live
+	// stream, and they wait for the stored file.
+	relayCtx, stopRelay := context.WithCancelCause(ctx)
+	defer stopRelay(render.ErrNoLiveStream)
 	var relayDone <-chan struct{}
 	seen := false
 	for {
