@@ -30,8 +30,11 @@ type Config struct {
 	// (ECOUTER_RENDER_ON_LISTEN=false).
 	NoListenRenders bool
 	// ListenRendersPerMinute is each client's budget of renders started
-	// by listening (audio, download, transcript); 0: no limit.
+	// by listening (audio, download, transcript, chapters); 0: no limit.
 	ListenRendersPerMinute int
+	// ListenRendersGlobalPerMinute caps the renders listeners start over
+	// all clients, on this node; 0: no cap.
+	ListenRendersGlobalPerMinute int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; empty: the header is ignored.
 	TrustedProxies []*net.IPNet
@@ -68,19 +71,21 @@ type Check struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	renders *render.Service
-	cfg     Config
-	log     *slog.Logger
-	limit   *listenLimit // nil: no limit
-	backoff *backoff
-	ready   *readiness
-	files   *openFiles // the stored MP3s served lately, kept open
+	renders  *render.Service
+	cfg      Config
+	log      *slog.Logger
+	limit    *listenLimit // nil: no limit
+	starting *starting    // listeners' renders being admitted or started
+	backoff  *backoff
+	ready    *readiness
+	files    *openFiles // the stored MP3s served lately, kept open
 }
 
 // New builds the Echo application with every route.
 func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
 	s := &Server{renders: renders, cfg: cfg, log: log,
-		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log),
+		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
+		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),
 		files: newOpenFiles(maxOpenFiles)}
 	if cfg.Changes != nil {
 		cfg.Changes(s.files.dropArticle)
