@@ -23,7 +23,8 @@ var (
 	buildErr  error
 )
 
-func serverBinary(t testing.TB) string {
+// Binary is the path of the nats-server binary, built on first use.
+func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "natstest-bin-")
@@ -49,7 +50,7 @@ func serverBinary(t testing.TB) string {
 // port, stopped when the test ends, and returns its client URL.
 func Process(t testing.TB) string {
 	t.Helper()
-	bin := serverBinary(t)
+	bin := Binary(t)
 	port := freePorts(t, 1)[0]
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
 	var out bytes.Buffer
