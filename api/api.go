@@ -30,8 +30,11 @@ type Config struct {
 	// (ECOUTER_RENDER_ON_LISTEN=false).
 	NoListenRenders bool
 	// ListenRendersPerMinute is each client's budget of renders started
-	// by listening (audio, download, transcript); 0: no limit.
+	// by listening (audio, download, transcript, chapters); 0: no limit.
 	ListenRendersPerMinute int
+	// ListenRendersGlobalPerMinute caps the renders listeners start over
+	// all clients, on this node; 0: no cap.
+	ListenRendersGlobalPerMinute int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; empty: the header is ignored.
 	TrustedProxies []*net.IPNet
@@ -46,6 +49,10 @@ type Config struct {
 	Changes func(func(id string))
 	// Ready are the checks GET /readyz runs (store, speech engine, NATS).
 	Ready []Check
+	// Live are the checks GET /healthz runs: a failure means the process
+	// cannot recover by itself (its NATS connection closed for good) and
+	// must be restarted.
+	Live []Check
 	// Budget is the paid engine's daily spending cap; nil: none. Once it
 	// is spent, listens that would start a render get 503 at once.
 	Budget interface {
@@ -64,19 +71,21 @@ type Check struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	renders *render.Service
-	cfg     Config
-	log     *slog.Logger
-	limit   *listenLimit // nil: no limit
-	backoff *backoff
-	ready   *readiness
-	files   *openFiles // the stored MP3s served lately, kept open
+	renders  *render.Service
+	cfg      Config
+	log      *slog.Logger
+	limit    *listenLimit // nil: no limit
+	starting *starting    // listeners' renders being admitted or started
+	backoff  *backoff
+	ready    *readiness
+	files    *openFiles // the stored MP3s served lately, kept open
 }
 
 // New builds the Echo application with every route.
 func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
 	s := &Server{renders: renders, cfg: cfg, log: log,
-		limit: newListenLimit(cfg.ListenRendersPerMinute), backoff: newBackoff(), ready: newReadiness(cfg.Ready, log),
+		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
+		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),
 		files: newOpenFiles(maxOpenFiles)}
 	if cfg.Changes != nil {
 		cfg.Changes(s.files.dropArticle)
@@ -91,11 +100,10 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 	// request, recovered panics included.
 	e.Use(s.logRequests())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(validID)
 	e.Use(cacheTags)
 
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-	})
+	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))

@@ -19,15 +19,26 @@ import (
 // encoded; listeners arriving meanwhile join the same stream.
 func (s *Server) audio(c echo.Context) error {
 	ctx := c.Request().Context()
-	defer s.cutOnWithdrawal(c, c.Param("id"))()
-	m, stream, ended, err := s.listen(c, c.Param("id"))
+	id := c.Param("id")
+	defer s.cutOnWithdrawal(c, id)()
+	m, stream, ended, err := s.listen(c, id)
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
 	h[echo.HeaderContentType] = audioType // shared (see secureHeaders)
 	if stream != nil {
-		return s.stream(c, stream, ended)
+		err := s.stream(c, stream, ended)
+		if !errors.Is(err, render.ErrNoLiveStream) || c.Response().Committed {
+			return err
+		}
+		// The render goes on without a live stream (taken over from a
+		// node that died): the listener waits for its stored file, as a
+		// download does, and gets it like any stored file.
+		if m, err = s.renders.Ensure(ctx, id, render.Options{}); err != nil {
+			return err
+		}
+		h[echo.HeaderContentType] = audioType
 	}
 	v := c.QueryParam("v")
 	current := v == "" || strings.HasPrefix(m.Key, v)

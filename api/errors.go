@@ -87,6 +87,9 @@ func problemOf(err error) problem {
 		return problem{http.StatusGatewayTimeout, "source_timeout", "the article source did not answer in time", 0}
 	case errors.Is(err, article.ErrUnavailable):
 		return problem{http.StatusBadGateway, "source_unavailable", "the article source is unavailable", 0}
+	case errors.Is(err, render.ErrNoLiveStream):
+		return problem{http.StatusServiceUnavailable, "rendering",
+			"this article is being read for the first time: try again in a few seconds", retryBusy}
 	case errors.Is(err, render.ErrBusy):
 		return problem{http.StatusTooManyRequests, "busy", "too many articles are being read for the first time: try again shortly", retryBusy}
 	case errors.Is(err, render.ErrUnavailable), errors.Is(err, jobs.ErrUnavailable):

@@ -324,9 +324,13 @@ func (f *feeds) coverPNG(c echo.Context) error {
 }
 
 // chapters serves the render's chapters in the Podcasting 2.0 JSON format,
-// rendering the article first if needed (like the transcript).
+// rendering the article first if needed (like the transcript), within the
+// listener's budget.
 func (s *Server) chapters(c echo.Context) error {
-	m, err := s.renders.Ensure(c.Request().Context(), c.Param("id"), render.Options{})
+	// Through the listeners' admission, as every route that renders:
+	// its URL is in every feed item, so a walker would otherwise render
+	// outside every budget.
+	m, err := s.ensure(c, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -24,49 +24,117 @@ var (
 	errRunning = errors.New("render running")
 )
 
+// admission is a listener's request let through to a render: to start
+// one, paid from the budgets, or to join one already running or being
+// started, which costs nothing.
+type admission struct {
+	s        *Server
+	id       string
+	giveBack func() // returns what take took; nil: nothing taken
+	first    *start // the claim this request holds for the article; nil: it joined
+	starts   bool   // it may start a render (not only serve what is stored)
+}
+
+// begun tells that the render, if any, is now registered with the
+// scheduler (Rendering is true), so listeners arriving from now on join
+// it through Rendering: the claim is let go.
+func (a *admission) begun() {
+	if a.first != nil {
+		a.s.starting.release(a.id, a.first)
+		a.first = nil
+	}
+}
+
+// done is told whether the request started a render and how it ended:
+// the budget is given back unless a render started, and a failed render
+// holds the article back for a while.
+func (a *admission) done(started bool, err error) {
+	a.begun()
+	if !a.starts {
+		return
+	}
+	if !started && a.giveBack != nil {
+		a.giveBack()
+	}
+	if started {
+		a.s.rendered(a.id, err)
+	}
+}
+
 // admit decides whether a listener's request for an article may go on
-// when it might start a render. It takes one render from the client's
-// budget and returns done, to be told whether the request started a render
-// and how it ended: the budget is given back unless a render started, and
-// a failed render holds the article back for a while. Over budget, after
-// a recent failure or with the day's spending cap reached, what needs no
-// new render is still served: stored audio, or a render already running.
-func (s *Server) admit(c echo.Context, id string) (done func(started bool, err error), err error) {
+// when it might start a render. This is the one admission of every route
+// that renders for listeners (audio, download, transcript, chapters):
+// the failed-render back-off, the spending cap, the client's budget and
+// the budget over all clients. Joining a render that is running, or
+// being started by another listener's request, is free and always let
+// through. Over budget, after a recent failure or with the day's spending
+// cap reached, what needs no new render is still served: stored audio.
+func (s *Server) admit(c echo.Context, id string) (*admission, error) {
+	ctx := c.Request().Context()
+	for {
+		if s.renders.Rendering(id) {
+			return &admission{s: s, id: id}, nil
+		}
+		st, first := s.starting.claim(id)
+		if !first {
+			// Another listener's request for the article is being
+			// admitted: join what it starts, or decide anew if it was
+			// refused (its budget is not this client's).
+			select {
+			case <-st.decided:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if st.admitted {
+				return &admission{s: s, id: id}, nil
+			}
+			continue
+		}
+		a, err := s.decide(c, id)
+		st.admitted = err == nil
+		close(st.decided)
+		if err != nil {
+			s.starting.release(id, st)
+			return nil, err
+		}
+		a.first = st
+		return a, nil
+	}
+}
+
+// decide admits the first request for an article not rendering.
+func (s *Server) decide(c echo.Context, id string) (*admission, error) {
 	now := time.Now()
-	running := s.renders.Rendering(id)
-	var r interface{ CancelAt(time.Time) }
+	a := &admission{s: s, id: id, starts: true}
 	refusal := s.refusal(c, id, now)
 	if s.limit != nil && refusal == nil {
-		res := s.limit.reserve(clientKey(c.RealIP()), now)
-		r = res
-		if wait := res.DelayFrom(now); wait > 0 {
-			res.CancelAt(now)
-			r = nil
-			refusal = &retryLater{
-				p: problem{http.StatusTooManyRequests, "rate_limited",
-					"too many articles read for the first time from this address: try again later", wait},
-				err: fmt.Errorf("article %s: %w", id, errLimited),
-			}
+		giveBack, wait, global := s.limit.take(c.RealIP(), now)
+		a.giveBack = giveBack
+		if wait > 0 {
+			refusal = overBudget(id, wait, global)
 		}
 	}
-	if refusal != nil {
-		if running {
-			return func(bool, error) {}, nil
-		}
-		if _, err := s.renders.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
-			return func(bool, error) {}, err // stored (nil), or a failure to report
-		}
-		return nil, refusal
+	if refusal == nil {
+		return a, nil
 	}
-	return func(started bool, err error) {
-		if r != nil && (!started || running) {
-			// Cancelled at the time it was taken: that gives the token back.
-			r.CancelAt(now)
-		}
-		if started && !running {
-			s.rendered(id, err)
-		}
-	}, nil
+	if _, err := s.renders.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
+		// Stored (nil): served, nothing started. Or a failure to report.
+		return &admission{s: s, id: id}, err
+	}
+	return nil, refusal
+}
+
+// overBudget is the 429 of a client over its budget, or of every client
+// over the cap on renders listeners start.
+func overBudget(id string, wait time.Duration, global bool) error {
+	msg := "too many articles read for the first time from this address: try again later"
+	if global {
+		msg = "too many articles are read for the first time right now: try again later"
+	}
+	return &retryLater{
+		p:   problem{http.StatusTooManyRequests, "rate_limited", msg, wait},
+		err: fmt.Errorf("article %s: %w", id, errLimited),
+	}
 }
 
 // refusal is why no render may start now for id, or nil.
@@ -91,9 +159,10 @@ func (s *Server) rendered(id string, err error) {
 	switch {
 	case err == nil:
 		s.backoff.succeeded(id)
-	case errors.Is(err, synth.ErrCapped), errors.Is(err, context.Canceled), errors.Is(err, render.ErrBusy):
+	case errors.Is(err, synth.ErrCapped), errors.Is(err, context.Canceled), errors.Is(err, render.ErrBusy),
+		errors.Is(err, render.ErrNoLiveStream):
 		// The cap has its own Retry-After; a cancelled or refused
-		// render did not fail.
+		// render did not fail, nor one going on without a live stream.
 	case problemOf(err).status < http.StatusInternalServerError:
 		// The article itself is refused (too long, nothing to read):
 		// trying again later changes nothing, so the client is told why
@@ -136,20 +205,21 @@ func (s *Server) listen(c echo.Context, id string) (*render.Manifest, *render.St
 		}
 		return m, nil, ended, err
 	}
-	done, err := s.admit(c, id)
+	a, err := s.admit(c, id)
 	if err != nil {
 		return nil, nil, ended, err
 	}
 	m, stream, err := s.renders.Listen(ctx, id)
 	if stream == nil {
-		done(false, err)
+		a.done(false, err)
 		return m, nil, ended, err
 	}
-	return nil, stream, func(err error) { done(true, err) }, nil
+	a.begun()
+	return nil, stream, func(err error) { a.done(true, err) }, nil
 }
 
 // ensure is listen for the routes that wait for the render (download,
-// transcript).
+// transcript, chapters).
 func (s *Server) ensure(c echo.Context, id string) (*render.Manifest, error) {
 	ctx := c.Request().Context()
 	if s.cfg.NoListenRenders {
@@ -159,13 +229,13 @@ func (s *Server) ensure(c echo.Context, id string) (*render.Manifest, error) {
 		}
 		return m, err
 	}
-	done, err := s.admit(c, id)
+	a, err := s.admit(c, id)
 	if err != nil {
 		return nil, err
 	}
 	since := time.Now()
 	m, err := s.renders.Ensure(ctx, id, render.Options{})
-	done(startedRender(m, err, since) || errors.Is(err, store.ErrUnavailable), err)
+	a.done(startedRender(m, err, since) || errors.Is(err, store.ErrUnavailable), err)
 	return m, err
 }
 

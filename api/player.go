@@ -13,10 +13,15 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"ecouter/article"
 	"ecouter/render"
 	"ecouter/transcript"
 	"ecouter/web"
 )
+
+// demoRoute is the demo page's route: it checks its ID itself (validID
+// leaves it), to answer an invalid one with a page.
+const demoRoute = "/demo/:id"
 
 // playerRoutes serves the embeddable player and the demo page, and opens
 // the public read routes to the configured sites (CORS).
@@ -26,7 +31,7 @@ func (s *Server) playerRoutes(e *echo.Echo) {
 	}
 	e.GET("/player.js", playerScript)
 	e.HEAD("/player.js", playerScript)
-	e.GET("/demo/:id", s.demo)
+	e.GET(demoRoute, s.demo)
 }
 
 // cors lets the configured sites read the manifest and the audio from
@@ -72,7 +77,13 @@ func playerScript(c echo.Context) error {
 // the player's read-along.
 func (s *Server) demo(c echo.Context) error {
 	id := c.Param("id")
-	page, err := s.demoPage(c.Request().Context(), id)
+	// Checked first, as validID does for the other routes: the page
+	// answers it in HTML.
+	err := article.ValidID(id)
+	var page web.Page
+	if err == nil {
+		page, err = s.demoPage(c.Request().Context(), id)
+	}
 	var buf bytes.Buffer
 	code := http.StatusOK
 	if err == nil {

@@ -62,3 +62,18 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// healthz tells whatever supervises the process whether to restart it:
+// 200 while it runs and can recover by itself, 503 once a part it cannot
+// rebuild is gone (the Live checks: NATS closed for good). Cheap checks,
+// run every time.
+func (s *Server) healthz(c echo.Context) error {
+	for _, ch := range s.cfg.Live {
+		if err := ch.Check(c.Request().Context()); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{
+				"status": "unhealthy", "error": ch.Name + " lost: restart the process", "code": "unhealthy",
+			})
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -52,6 +53,15 @@ type Node struct {
 	cfg Config
 	id  string
 	log *slog.Logger
+
+	// lost is closed when the connection closes for good without Close:
+	// nats.go reconnects after a network failure, but a connection the
+	// server closes over a protocol error stays closed, and the node
+	// would serve stored audio but never render again.
+	lost      chan struct{}
+	lostOnce  sync.Once
+	closing   chan struct{} // closed by Close: a closed connection is expected
+	closeOnce sync.Once
 }
 
 // Start connects to the external cluster, or starts the embedded server
@@ -67,7 +77,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Node, error) {
 		cfg.LeaseTTL = DefaultLeaseTTL
 	}
 	host, _ := os.Hostname()
-	n := &Node{cfg: cfg, id: host + "-" + nuid.Next()[:8], log: log}
+	n := &Node{cfg: cfg, id: host + "-" + nuid.Next()[:8], log: log, lost: make(chan struct{}), closing: make(chan struct{})}
 	opts := []nats.Option{
 		nats.Name("ecouter " + n.id),
 		nats.MaxReconnects(-1),
@@ -77,6 +87,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Node, error) {
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("NATS reconnected", "server", c.ConnectedUrlRedacted()) }),
+		nats.ClosedHandler(n.closed),
 	}
 	var err error
 	if cfg.URL == "" {
@@ -141,8 +152,43 @@ func (n *Node) Ready(ctx context.Context) error {
 // ErrUnreachable means NATS does not answer.
 var ErrUnreachable = errors.New("NATS unreachable")
 
+// ErrLost means the connection to NATS closed for good: the process must
+// be restarted to render again.
+var ErrLost = errors.New("NATS connection closed for good")
+
+// closed is the connection's ClosedHandler.
+func (n *Node) closed(c *nats.Conn) {
+	select {
+	case <-n.closing:
+		return
+	default:
+	}
+	n.lostOnce.Do(func() {
+		n.log.Error("NATS connection closed and will not reconnect: this node is unhealthy and stops",
+			"err", c.LastError())
+		close(n.lost)
+	})
+}
+
+// Lost is closed when the connection to NATS closed for good (not by
+// Close): the node can render nothing more until it is restarted.
+func (n *Node) Lost() <-chan struct{} { return n.lost }
+
+// Alive reports ErrLost once the connection closed for good: /healthz,
+// so that whatever supervises the process restarts it. A connection
+// cut but reconnecting is alive (/readyz tells it apart).
+func (n *Node) Alive(context.Context) error {
+	select {
+	case <-n.lost:
+		return ErrLost
+	default:
+		return nil
+	}
+}
+
 // Close drains the connection and stops the embedded server.
 func (n *Node) Close() {
+	n.closeOnce.Do(func() { close(n.closing) })
 	if n.nc != nil {
 		_ = n.nc.Drain()
 		n.nc.Close()

@@ -141,6 +141,9 @@ func (q *Queue) Enqueue(ctx context.Context, js ...jobs.Job) error {
 }
 
 func (q *Queue) publish(ctx context.Context, j jobs.Job, msgID string) error {
+	if err := checkToken("article id", j.ID); err != nil {
+		return err
+	}
 	b, err := json.Marshal(message{Job: j, Queued: time.Now().UTC()})
 	if err != nil {
 		return err
@@ -164,6 +167,9 @@ func (q *Queue) Retry(ctx context.Context, ids ...string) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
+		if checkToken("article id", id) != nil {
+			continue // never queued: not failed either
+		}
 		e, err := q.failed.Get(ctx, id)
 		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
 			continue

@@ -26,8 +26,13 @@ type relay struct {
 // stored well before, and listeners then read the stored file.
 const liveMaxAge = 30 * time.Minute
 
-// endHeader marks a stream's last message: "ok", or the reason it broke.
+// endHeader marks a stream's last message: "ok", endTakenOver, or the
+// reason it broke.
 const endHeader = "Ecouter-End"
+
+// endTakenOver ends the stream of a render taken over, which has none:
+// followers' listeners wait for the stored file (render.ErrNoLiveStream).
+const endTakenOver = "the render was taken over: no live stream"
 
 func newRelay(ctx context.Context, n *Node) (*relay, error) {
 	name := n.name("live")
@@ -62,7 +67,7 @@ func (r *relay) publish(track func(func()), key string, attempt uint64, st *rend
 		// A render taken over has no stream: its followers' listeners are
 		// told at once, and try again for the stored file.
 		m := nats.NewMsg(subj)
-		m.Header.Set(endHeader, "the render was taken over: no live stream")
+		m.Header.Set(endHeader, endTakenOver)
 		track(func() {
 			defer cancel()
 			_, _ = r.n.js.PublishMsg(ctx, m)
@@ -141,8 +146,8 @@ func (c *chunks) Read(p []byte) (int, error) {
 		}
 		if err != nil {
 			if c.ctx.Err() != nil {
-				// The cause: a follower cut by a withdrawal ends its
-				// listeners' stream with ErrWithdrawn, at once.
+				// The cause says why: the owner gone (ErrNoLiveStream), a
+				// withdrawal (ErrWithdrawn, at once) or the scheduler stopping.
 				return 0, fmt.Errorf("relayed stream: %w", context.Cause(c.ctx))
 			}
 			return 0, fmt.Errorf("%w: relayed stream: %w", render.ErrUnavailable, err)
@@ -150,6 +155,9 @@ func (c *chunks) Read(p []byte) (int, error) {
 		if end := m.Headers().Get(endHeader); end != "" {
 			if end == "ok" {
 				return 0, io.EOF
+			}
+			if end == endTakenOver {
+				return 0, fmt.Errorf("relayed stream: %w", render.ErrNoLiveStream)
 			}
 			return 0, fmt.Errorf("relayed stream: %s", end)
 		}

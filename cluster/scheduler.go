@@ -74,6 +74,14 @@ var errLeaseLost = errors.New("render lease taken over by another node")
 
 // Start implements render.Scheduler.
 func (s *Scheduler) Start(ctx context.Context, req render.Request) (*render.Job, error) {
+	if err := checkToken("article id", req.ID); err != nil {
+		return nil, err
+	}
+	if req.Key != "" {
+		if err := checkToken("content key", req.Key); err != nil {
+			return nil, err
+		}
+	}
 	if st := s.n.nc.Status(); st != nats.CONNECTED {
 		return nil, fmt.Errorf("%w: NATS %s", render.ErrUnavailable, st)
 	}
@@ -237,9 +245,11 @@ func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, 
 	// missed while NATS was unreachable.
 	check := time.NewTicker(s.n.cfg.LeaseTTL)
 	defer check.Stop()
-	// Ending the relay with the owner gone cuts st's listeners off.
-	relayCtx, stopRelay := context.WithCancel(ctx)
-	defer stopRelay()
+	// Ending the relay with the owner gone cuts st's listeners off: the
+	// render goes on (taken over here or elsewhere) without a live
+	// stream, and they wait for the stored file.
+	relayCtx, stopRelay := context.WithCancelCause(ctx)
+	defer stopRelay(render.ErrNoLiveStream)
 	var relayDone <-chan struct{}
 	seen := false
 	for {
@@ -314,6 +324,9 @@ func (s *Scheduler) Rendering(id string) bool {
 	if s.Local.Rendering(id) {
 		return true
 	}
+	if checkToken("article id", id) != nil {
+		return false // no article of that name, and never a subject
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	w, err := s.leases.Watch(ctx, id+".*", jetstream.IgnoreDeletes())
@@ -358,6 +371,9 @@ func leaseKey(id, key string) string {
 // there, a new render of that key within doneTTL would follow the old
 // result instead of running (an edit reverted, an article brought back).
 func (s *Scheduler) ClearFinished(ctx context.Context, id, keep string) error {
+	if err := checkToken("article id", id); err != nil {
+		return err
+	}
 	lister, err := s.leases.ListKeysFiltered(ctx, leaseKey(id, "*"))
 	if err != nil {
 		return fmt.Errorf("list render leases of %s: %w", id, err)

@@ -29,6 +29,7 @@ func TestSchedulerCluster(t *testing.T) {
 	t.Run("OneRenderAcrossNodes", func(t *testing.T) { oneRenderAcrossNodes(t, clusterNodes(t, c, 3)) })
 	t.Run("Takeover", func(t *testing.T) { takeover(t, clusterNodes(t, c, 2)) })
 	t.Run("Relay", func(t *testing.T) { relayed(t, clusterNodes(t, c, 2)) })
+	t.Run("TakeoverListeners", func(t *testing.T) { takeoverListeners(t, clusterNodes(t, c, 3)) })
 }
 
 func oneRenderAcrossNodes(t *testing.T, nodes []*Node) {

@@ -398,7 +398,11 @@ func (s *Service) OpenVersion(ctx context.Context, m *Manifest, v string) (store
 }
 
 // Rendering reports whether a render of the article is running.
-func (s *Service) Rendering(id string) bool { return s.sched.Rendering(id) }
+func (s *Service) Rendering(id string) bool {
+	// An ID that names no article is rendering nowhere, and is never
+	// handed to a scheduler that builds names from it.
+	return article.ValidID(id) == nil && s.sched.Rendering(id)
+}
 
 // Wait blocks until background work (renders, batches) is finished or
 // ctx ends.

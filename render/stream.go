@@ -8,6 +8,12 @@ import (
 	"time"
 )
 
+// ErrNoLiveStream ends a Stream whose render goes on without it: the
+// render was taken over from a node that died (its live MP3 is gone), or
+// it runs on another node whose stream cannot be relayed here. The render
+// is not failed: its listeners wait for the stored file.
+var ErrNoLiveStream = errors.New("no live stream of this render: wait for the stored file")
+
 // streamGrace keeps a finished render's frames readable for a listener
 // who was handed the stream just as the render ended.
 var streamGrace = 30 * time.Second

@@ -368,6 +368,23 @@ func TestClusterEndToEnd(t *testing.T) {
 		owner.start()
 	})
 
+	t.Run("ListenersDuringTakeover", func(t *testing.T) {
+		spoken := func(text string) int {
+			n := 0
+			for _, r := range polly.Requests() {
+				if strings.Contains(r.Plain, text) {
+					n++
+				}
+			}
+			return n
+		}
+		// A slow Polly (0.4 s a sentence, two at a time): the owner is
+		// killed well before the end.
+		polly.SetDelay(400 * time.Millisecond)
+		defer polly.SetDelay(40 * time.Millisecond)
+		listenersDuringTakeover(t, procs, news, spoken, auth)
+	})
+
 	t.Run("BatchOverThreeNodes", func(t *testing.T) {
 		st := jobStats(t, procs[2], auth)
 		doneBefore := st.Done

@@ -68,6 +68,7 @@ type Config struct {
 
 	RenderOnListen         bool          // a listener may start an article's first render
 	ListenRendersPerMinute int           // per client; 0: no limit
+	ListenRendersGlobal    int           // per minute over all clients, per node; 0: no cap
 	TrustedProxies         []*net.IPNet  // whose X-Forwarded-For names the client
 	NotFoundTTL            time.Duration // how long an unknown article is remembered
 	MaxBilledCharsPerDay   int           // paid engines' daily cap; 0: none
@@ -310,6 +311,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 		RenderOnListen:         l.boolDefault("ECOUTER_RENDER_ON_LISTEN", true),
 		ListenRendersPerMinute: l.int("ECOUTER_LISTEN_RENDERS_PER_MINUTE", 10, 0, 1_000_000),
+		ListenRendersGlobal:    l.int("ECOUTER_LISTEN_RENDERS_GLOBAL_PER_MINUTE", 60, 0, 1_000_000),
 		TrustedProxies:         l.cidrs("ECOUTER_TRUSTED_PROXIES"),
 		NotFoundTTL:            l.duration("ECOUTER_NOT_FOUND_TTL", time.Minute, 0, 24*time.Hour),
 		MaxBilledCharsPerDay:   l.int("ECOUTER_MAX_BILLED_CHARS_PER_DAY", 0, 0, 1<<50),
@@ -406,6 +408,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("skip_elements", c.SkipElements), slog.Any("skip_classes", c.SkipClasses),
 		slog.Duration("not_found_ttl", c.NotFoundTTL),
 		slog.Bool("render_on_listen", c.RenderOnListen), slog.Int("listen_renders_per_minute", c.ListenRendersPerMinute),
+		slog.Int("listen_renders_global_per_minute", c.ListenRendersGlobal),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)), slog.Int("max_billed_chars_per_day", c.MaxBilledCharsPerDay),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
@@ -485,12 +488,13 @@ func (c Config) apiConfig(a *app) api.Config {
 	lister, _ := a.source.(article.Lister)
 	return api.Config{
 		APIKey: c.APIKey, PublicURL: c.PublicURL, AllowedOrigins: c.AllowedOrigins,
-		Feed:                   api.FeedConfig{Config: c.Feed, Lister: lister},
-		NoListenRenders:        !c.RenderOnListen,
-		ListenRendersPerMinute: c.ListenRendersPerMinute,
-		TrustedProxies:         c.TrustedProxies,
-		Unknown:                a.unknown,
-		Ready:                  a.ready,
-		Budget:                 a.budget(),
+		Feed:                         api.FeedConfig{Config: c.Feed, Lister: lister},
+		NoListenRenders:              !c.RenderOnListen,
+		ListenRendersPerMinute:       c.ListenRendersPerMinute,
+		ListenRendersGlobalPerMinute: c.ListenRendersGlobal,
+		TrustedProxies:               c.TrustedProxies,
+		Unknown:                      a.unknown,
+		Ready:                        a.ready,
+		Budget:                       a.budget(),
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ecouter/api"
+	"ecouter/cluster"
 )
 
 // serve runs the HTTP service until ctx ends, then drains requests and
@@ -47,10 +48,17 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var lost error
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+	case <-n.cl.node.Lost():
+		// nats.go does not reopen a connection the server closed: rather
+		// than stay half-alive (stored audio served, no render ever), the
+		// node answers /healthz 503, drains and exits with an error, so
+		// its supervisor starts it again with a new connection.
+		lost = fmt.Errorf("serve: %w: exiting to be restarted", cluster.ErrLost)
 	}
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -61,7 +69,7 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	if err := n.stop(sctx); err != nil {
 		log.Warn("renders still running at exit", "err", err)
 	}
-	return nil
+	return lost
 }
 
 // node is a serving ecouter: its components, its part of the cluster
@@ -92,6 +100,7 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	ac := cfg.apiConfig(a)
 	ac.Jobs, ac.Changes = cl.queue, cl.onChange
 	ac.Ready = append(ac.Ready, api.Check{Name: "nats", Check: cl.node.Ready})
+	ac.Live = append(ac.Live, api.Check{Name: "nats", Check: cl.node.Alive})
 	g, ok := reg.(prometheus.Gatherer)
 	if !ok {
 		g = nil
