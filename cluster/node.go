@@ -77,7 +77,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Node, error) {
 		cfg.LeaseTTL = DefaultLeaseTTL
 	}
 	host, _ := os.Hostname()
-	n := &Node{cfg: cfg, id: host + "-" + nuid.Next()[:8], log: log, lost: make(chan struct{}), closing: make(chan struct{})}
+	// The whole NUID: its first 12 characters are the same for every node a
+	// process starts (tests run several), which would take one another's
+	// events for their own.
+	n := &Node{cfg: cfg, id: host + "-" + nuid.Next(), log: log, lost: make(chan struct{}), closing: make(chan struct{})}
 	opts := []nats.Option{
 		nats.Name("ecouter " + n.id),
 		nats.MaxReconnects(-1),
