@@ -172,7 +172,7 @@ func TestGlobalListenCap(t *testing.T) {
 
 // TestIPv6Per48 is the figure of issue 19: 30 /64s of one /48 walking
 // articles for a minute. Keyed by /64 alone they started 30 budgets' worth
-// of renders; now a /48 with maxNetsPer48 /64 budgets in use counts its
+// of renders; now a /48 with DefaultNetsPer48 /64 budgets in use counts its
 // other /64s as one client.
 func TestIPv6Per48(t *testing.T) {
 	walk := func(l *listenLimit) int {
@@ -195,9 +195,9 @@ func TestIPv6Per48(t *testing.T) {
 	withGlobal := newListenLimit(10, 60)
 	b, a, g := walk(before), walk(after), walk(withGlobal)
 	t.Logf("figure: 30 /64s of one /48, a request a second each for a minute, budget 10/min: "+
-		"%d renders started keyed by /64, %d keyed by /48 past %d /64s, %d with the default global cap of 60", b, a, maxNetsPer48, g)
+		"%d renders started keyed by /64, %d keyed by /48 past %d /64s, %d with the default global cap of 60", b, a, DefaultNetsPer48, g)
 	// A budget of 10 a minute gives 10 at once and 9 more over the minute.
-	if b < 30*19 || a > (maxNetsPer48+1)*19 || g > min(a, 60+59) {
+	if b < 30*19 || a > (DefaultNetsPer48+1)*19 || g > min(a, 60+59) {
 		t.Fatalf("before %d, after %d, with the global cap %d", b, a, g)
 	}
 	// Addresses of one /64 share a budget; other /48s are not affected.
@@ -211,5 +211,24 @@ func TestIPv6Per48(t *testing.T) {
 	}
 	if _, wait, _ := l.take("2001:db8:2:1::1", now); wait != 0 {
 		t.Fatalf("another /48 refused: %v", wait)
+	}
+}
+
+// TestNetsPer48Setting: Config.NetsPer48 (ECOUTER_LISTEN_IPV6_NETS_PER_48)
+// decides how many /64s of a /48 keep budgets of their own.
+func TestNetsPer48Setting(t *testing.T) {
+	_, local, _ := net.ParseCIDR("127.0.0.0/8")
+	for _, tc := range []struct {
+		per48, renders int
+	}{{2, 3}, {-1, 6}, {0, DefaultNetsPer48 + 1}} {
+		srv, sched := admissionServer(t, Config{ListenRendersPerMinute: 1, ListenRendersGlobalPerMinute: 0,
+			NetsPer48: tc.per48, TrustedProxies: []*net.IPNet{local}}, &synthtest.Fake{})
+		for n := range 6 {
+			hcall(t, "GET", fmt.Sprintf("%s/v1/articles/n%d/audio.mp3", srv.URL, n),
+				"X-Forwarded-For", fmt.Sprintf("2001:db8:42:%x::1", n+1))
+		}
+		if got := int(sched.runs.Load()); got != tc.renders {
+			t.Errorf("NetsPer48 %d: six /64s of one /48 with a budget of 1 started %d renders, want %d", tc.per48, got, tc.renders)
+		}
 	}
 }

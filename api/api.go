@@ -5,6 +5,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"time"
@@ -35,6 +36,10 @@ type Config struct {
 	// ListenRendersGlobalPerMinute caps the renders listeners start over
 	// all clients, on this node; 0: no cap.
 	ListenRendersGlobalPerMinute int
+	// NetsPer48 is how many /64s of one IPv6 /48 keep budgets of their
+	// own before the others share the /48's; 0: DefaultNetsPer48;
+	// negative: every /64 keeps its own.
+	NetsPer48 int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; empty: the header is ignored.
 	TrustedProxies []*net.IPNet
@@ -87,6 +92,12 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
 		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),
 		files: newOpenFiles(maxOpenFiles)}
+	if s.limit != nil && cfg.NetsPer48 != 0 {
+		s.limit.per48 = cfg.NetsPer48
+		if cfg.NetsPer48 < 0 {
+			s.limit.per48 = math.MaxInt
+		}
+	}
 	if cfg.Changes != nil {
 		cfg.Changes(s.files.dropArticle)
 	}

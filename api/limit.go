@@ -12,14 +12,14 @@ import (
 // again (idle for a minute) are forgotten first.
 const maxClients = 100_000
 
-// maxNetsPer48 is how many /64s of one IPv6 /48 keep budgets of their
-// own at once: one subscriber holds a /64 (or a /56), while a /48 is one
+// DefaultNetsPer48 is how many /64s of one IPv6 /48 keep budgets of their
+// own at once (ECOUTER_LISTEN_IPV6_NETS_PER_48): one subscriber holds a /64 (or a /56), while a /48 is one
 // organisation's or one host's, whose 65,536 /64s would otherwise be as
-// many budgets. A /64 of a /48 that already has maxNetsPer48 other /64s
+// many budgets. A /64 of a /48 that already has DefaultNetsPer48 other /64s
 // with a budget in use (not refilled) counts against one budget for the
-// whole /48: such a /48 starts at most about (maxNetsPer48+1) budgets a
+// whole /48: such a /48 starts at most about (DefaultNetsPer48+1) budgets a
 // minute.
-const maxNetsPer48 = 4
+const DefaultNetsPer48 = 4
 
 // listenLimit budgets the renders that listeners' requests start: each
 // client may start perMinute of them in a burst, then one every
@@ -30,7 +30,7 @@ type listenLimit struct {
 	every  rate.Limit
 	burst  int           // 0: no per-client budget
 	global *rate.Limiter // nil: no cap over all clients
-	per48  int           // maxNetsPer48 (tests set it)
+	per48  int           // Config.NetsPer48
 
 	mu      sync.Mutex
 	clients map[string]*rate.Limiter
@@ -42,7 +42,7 @@ func newListenLimit(perMinute, globalPerMinute int) *listenLimit {
 	if perMinute <= 0 && globalPerMinute <= 0 {
 		return nil
 	}
-	l := &listenLimit{clients: map[string]*rate.Limiter{}, nets: map[string]map[string]bool{}, per48: maxNetsPer48}
+	l := &listenLimit{clients: map[string]*rate.Limiter{}, nets: map[string]map[string]bool{}, per48: DefaultNetsPer48}
 	if perMinute > 0 {
 		l.every, l.burst = rate.Every(time.Minute/time.Duration(perMinute)), perMinute
 	}
@@ -108,7 +108,7 @@ func (l *listenLimit) limiter(ip string, now time.Time) *rate.Limiter {
 	return lim
 }
 
-// crowded reports whether the /48 net48 already has maxNetsPer48 /64s
+// crowded reports whether the /48 net48 already has per48 /64s
 // other than key with a budget in use; a /64 whose own budget is in use
 // keeps it.
 func (l *listenLimit) crowded(net48, key string, now time.Time) bool {

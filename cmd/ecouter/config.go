@@ -69,6 +69,7 @@ type Config struct {
 	RenderOnListen         bool          // a listener may start an article's first render
 	ListenRendersPerMinute int           // per client; 0: no limit
 	ListenRendersGlobal    int           // per minute over all clients, per node; 0: no cap
+	ListenNetsPer48        int           // IPv6 /64s of a /48 with budgets of their own; 0: every /64
 	TrustedProxies         []*net.IPNet  // whose X-Forwarded-For names the client
 	NotFoundTTL            time.Duration // how long an unknown article is remembered
 	MaxBilledCharsPerDay   int           // paid engines' daily cap; 0: none
@@ -312,6 +313,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		RenderOnListen:         l.boolDefault("ECOUTER_RENDER_ON_LISTEN", true),
 		ListenRendersPerMinute: l.int("ECOUTER_LISTEN_RENDERS_PER_MINUTE", 10, 0, 1_000_000),
 		ListenRendersGlobal:    l.int("ECOUTER_LISTEN_RENDERS_GLOBAL_PER_MINUTE", 60, 0, 1_000_000),
+		ListenNetsPer48:        l.int("ECOUTER_LISTEN_IPV6_NETS_PER_48", api.DefaultNetsPer48, 0, 65536),
 		TrustedProxies:         l.cidrs("ECOUTER_TRUSTED_PROXIES"),
 		NotFoundTTL:            l.duration("ECOUTER_NOT_FOUND_TTL", time.Minute, 0, 24*time.Hour),
 		MaxBilledCharsPerDay:   l.int("ECOUTER_MAX_BILLED_CHARS_PER_DAY", 0, 0, 1<<50),
@@ -408,7 +410,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("skip_elements", c.SkipElements), slog.Any("skip_classes", c.SkipClasses),
 		slog.Duration("not_found_ttl", c.NotFoundTTL),
 		slog.Bool("render_on_listen", c.RenderOnListen), slog.Int("listen_renders_per_minute", c.ListenRendersPerMinute),
-		slog.Int("listen_renders_global_per_minute", c.ListenRendersGlobal),
+		slog.Int("listen_renders_global_per_minute", c.ListenRendersGlobal), slog.Int("listen_ipv6_nets_per_48", c.ListenNetsPer48),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)), slog.Int("max_billed_chars_per_day", c.MaxBilledCharsPerDay),
 		slog.Int("mp3_bitrate", c.Bitrate), slog.Int("mp3_rate", c.SampleRate), slog.Bool("mp3_vbr", c.VBR),
 		slog.Group("pauses", "sentence", c.Pauses.Sentence, "paragraph", c.Pauses.Paragraph,
@@ -492,9 +494,19 @@ func (c Config) apiConfig(a *app) api.Config {
 		NoListenRenders:              !c.RenderOnListen,
 		ListenRendersPerMinute:       c.ListenRendersPerMinute,
 		ListenRendersGlobalPerMinute: c.ListenRendersGlobal,
+		NetsPer48:                    netsPer48(c.ListenNetsPer48),
 		TrustedProxies:               c.TrustedProxies,
 		Unknown:                      a.unknown,
 		Ready:                        a.ready,
 		Budget:                       a.budget(),
 	}
+}
+
+// netsPer48 is ECOUTER_LISTEN_IPV6_NETS_PER_48 as api.Config takes it:
+// the setting's 0 (every /64 keeps its own budget) is api's "never share".
+func netsPer48(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -466,6 +466,14 @@ func TestConfigValues(t *testing.T) {
 	if cfg, err = LoadConfig(func(k string) string { return env[k] }); err != nil || cfg.MaxRenders != render.DefaultMaxRenders() || cfg.renderConfig().MaxRenders != render.DefaultMaxRenders() {
 		t.Fatalf("ECOUTER_MAX_RENDERS=0: %d, render config %d, want the default %d (%v)", cfg.MaxRenders, cfg.renderConfig().MaxRenders, render.DefaultMaxRenders(), err)
 	}
+	// ECOUTER_LISTEN_IPV6_NETS_PER_48: the default, a number, and 0 for
+	// "every /64 keeps its own budget" (api's negative).
+	for v, want := range map[string]int{"": api.DefaultNetsPer48, "9": 9, "0": -1} {
+		env = map[string]string{"ECOUTER_LISTEN_IPV6_NETS_PER_48": v}
+		if cfg, err = LoadConfig(func(k string) string { return env[k] }); err != nil || netsPer48(cfg.ListenNetsPer48) != want {
+			t.Fatalf("ECOUTER_LISTEN_IPV6_NETS_PER_48=%q: %d, want %d (%v)", v, netsPer48(cfg.ListenNetsPer48), want, err)
+		}
+	}
 	env = map[string]string{"ECOUTER_SYNTH": "polly"}
 	if cfg, _ = LoadConfig(func(k string) string { return env[k] }); cfg.Voice != "Lea" || cfg.renderConfig().Parallel != 18 {
 		t.Fatalf("polly defaults: voice %q, parallel %d", cfg.Voice, cfg.renderConfig().Parallel)
