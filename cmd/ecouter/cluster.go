@@ -82,13 +82,17 @@ func startCluster(ctx context.Context, cfg Config, log *slog.Logger, reg prometh
 		return nil, fmt.Errorf("ECOUTER_NATS_*: %w", err)
 	}
 	c := &coordination{node: n, events: cluster.NewEvents(n), log: log}
-	if c.sched, err = cluster.NewScheduler(ctx, n, cfg.renderConfig().MaxRenders, log); err == nil {
+	err = cluster.Settle(ctx, cluster.SetUpWait, log, func(ctx context.Context) (err error) {
+		if c.sched, err = cluster.NewScheduler(ctx, n, cfg.renderConfig().MaxRenders, log); err != nil {
+			return err
+		}
 		// A dead node's job goes on after a few leases: it shows no sign
 		// of life for that long.
 		c.queue, err = cluster.NewQueue(ctx, n, cluster.QueueConfig{
 			Attempts: cfg.NATS.Attempts, Backoff: cfg.NATS.Backoff, AckWait: 3 * cfg.NATS.Lease,
 		}, log)
-	}
+		return err
+	})
 	if err != nil {
 		n.Close()
 		return nil, err
