@@ -97,6 +97,13 @@ func listenersDuringTakeover(t *testing.T, procs []*proc, news *newsroom, spoken
 	wg.Wait()
 	t.Logf("figure: first listens during a takeover after kill -9: %v (Polly asked %d times for the article)", outcomes, spoken("article "+id+","))
 	if len(wrong) > 0 || outcomes["no answer"] > 0 {
+		for i, p := range procs {
+			for _, l := range strings.Split(p.log.String(), "\n") {
+				if strings.Contains(l, "status=500") || strings.Contains(l, "level=ERROR") {
+					t.Logf("node %d: %s", i, l)
+				}
+			}
+		}
 		t.Fatalf("listeners during the takeover: %v; wrong answers: %s", outcomes, strings.Join(wrong, "; "))
 	}
 	if outcomes["200"] == 0 {
