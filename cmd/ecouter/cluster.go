@@ -145,10 +145,10 @@ func (c *coordination) onChange(fn func(id string)) {
 	c.changed = append(c.changed, fn)
 }
 
-// work renders queued jobs until ctx ends, with at most half the render
-// slots, as batches always had, and only while one is free.
+// work renders queued jobs until ctx ends, with the batches' share of the
+// render slots, and only while one is free.
 func (c *coordination) work(ctx context.Context, renders *render.Service, maxRenders int) {
-	c.queue.Run(ctx, max(1, maxRenders/2), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
+	c.queue.Run(ctx, render.BatchSlots(maxRenders), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
 		_, err := renders.Ensure(ctx, j.ID, render.Options{Force: true, Wait: true, Withdrawal: j.Withdrawal})
 		if errors.Is(err, render.ErrWithdrawn) {
 			return fmt.Errorf("%w: %w", jobs.ErrDropped, err)
