@@ -29,18 +29,6 @@ type NATSConfig struct {
 	Backoff  time.Duration
 }
 
-func (l *loader) nats(st string) NATSConfig {
-	return NATSConfig{
-		URL:      l.secret("ECOUTER_NATS_URL"),
-		Creds:    l.str("ECOUTER_NATS_CREDS", ""),
-		Dir:      l.str("ECOUTER_NATS_DIR", defaultNATSDir(st)),
-		Replicas: l.int("ECOUTER_NATS_REPLICAS", 1, 1, 5),
-		Lease:    l.duration("ECOUTER_NATS_LEASE", cluster.DefaultLeaseTTL, time.Second, time.Hour),
-		Attempts: l.int("ECOUTER_QUEUE_ATTEMPTS", cluster.DefaultAttempts, 1, 100),
-		Backoff:  l.duration("ECOUTER_QUEUE_BACKOFF", cluster.DefaultBackoff, 10*time.Millisecond, time.Hour),
-	}
-}
-
 // defaultNATSDir is nats/ beside a folder store, ./data/nats with S3.
 func defaultNATSDir(st string) string {
 	if strings.HasPrefix(st, "s3://") {
@@ -51,12 +39,6 @@ func defaultNATSDir(st string) string {
 
 // several reports whether other nodes share the work: an external NATS.
 func (c NATSConfig) several() bool { return c.URL != "" }
-
-func (c NATSConfig) logValue() slog.Value {
-	return slog.GroupValue(slog.String("url", cluster.RedactURL(c.URL)), slog.String("creds", c.Creds),
-		slog.String("dir", c.Dir), slog.Int("replicas", c.Replicas), slog.Duration("lease", c.Lease),
-		slog.Int("queue_attempts", c.Attempts), slog.Duration("queue_backoff", c.Backoff))
-}
 
 // coordination is a serving node's part of the cluster.
 type coordination struct {
