@@ -60,10 +60,11 @@ func (c *Config) settings() []setting {
 		boolean(&c.S3PathStyle, "ECOUTER_S3_PATH_STYLE", false, "path-style S3 addressing"),
 		list(&c.AllowedOrigins, "ECOUTER_ALLOWED_ORIGINS", "sites allowed to embed the player (CORS)").checks(c.checkOrigins),
 		text(&c.Feed.Title, "ECOUTER_FEED_TITLE", "", "the podcast's title").then(c.defaultFeedTitle).documented("`ECOUTER_SITE_NAME`"),
-		text(&c.Feed.Description, "ECOUTER_FEED_DESCRIPTION", "", "the podcast's description"),
+		text(&c.Feed.Description, "ECOUTER_FEED_DESCRIPTION", "", "the podcast's description").
+			documented("from the title (`Les articles du Monde, à écouter.` for Le Monde)"),
 		text(&c.Feed.Author, "ECOUTER_FEED_AUTHOR", "", "the podcast's author"),
 		text(&c.Feed.Email, "ECOUTER_FEED_EMAIL", "", "the podcast owner's address"),
-		text(&c.Feed.Image, "ECOUTER_FEED_IMAGE", "", "the podcast's cover URL"),
+		text(&c.Feed.Image, "ECOUTER_FEED_IMAGE", "", "the podcast's cover URL").documented("`/cover.png`, drawn with the title"),
 		text(&c.Feed.Category, "ECOUTER_FEED_CATEGORY", feed.DefaultCategory, "Apple category, Category/Subcategory"),
 		text(&c.Feed.Link, "ECOUTER_FEED_LINK", "", "the site's URL"),
 		boolean(&c.Feed.Explicit, "ECOUTER_FEED_EXPLICIT", false, "the podcast is explicit"),
