@@ -16,7 +16,7 @@ import (
 type setting struct {
 	env     string // the environment variable
 	meaning string // one line
-	rng     string // what it accepts, as errors say it
+	rng     string // the values it accepts, for a number or a duration
 	file    bool   // may be read from the file env+"_FILE" (Docker secrets)
 	doc     string // the default as the README says it, when not the value itself
 	log     string // key in the start-up log; "group.key" for a group
@@ -185,7 +185,7 @@ var sizeUnits = []struct {
 }{{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
 
 func boolean(p *bool, env string, def bool, meaning string) setting {
-	return field(p, env, def, "true or false", meaning, func(v string) (bool, error) {
+	return field(p, env, def, "", meaning, func(v string) (bool, error) {
 		switch strings.ToLower(v) {
 		case "0", "false", "no", "off":
 			return false, nil
@@ -197,7 +197,7 @@ func boolean(p *bool, env string, def bool, meaning string) setting {
 }
 
 func list(p *[]string, env, meaning string) setting {
-	return field(p, env, nil, "a comma-separated list", meaning, func(v string) ([]string, error) {
+	return field(p, env, nil, "", meaning, func(v string) ([]string, error) {
 		var out []string
 		for _, f := range strings.Split(v, ",") {
 			if f = strings.TrimSpace(f); f != "" {

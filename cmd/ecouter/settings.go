@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"ecouter/api"
@@ -105,6 +107,29 @@ func (c *Config) settings() []setting {
 		whole(&c.NATS.Attempts, "ECOUTER_QUEUE_ATTEMPTS", cluster.DefaultAttempts, 1, 100, "attempts of a queued render").logs("nats.queue_attempts"),
 		duration(&c.NATS.Backoff, "ECOUTER_QUEUE_BACKOFF", cluster.DefaultBackoff, 10*time.Millisecond, time.Hour, "delay before a queued render's first retry").logs("nats.queue_backoff"),
 	}
+}
+
+// writeSettings lists every setting for ecouter help: variable, default,
+// meaning and, for a number, its range.
+func writeSettings(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nSettings:")
+	var c Config
+	for _, s := range c.settings() {
+		def := strings.ReplaceAll(s.readmeDefault(), "`", "")
+		if def == "" {
+			def = "unset"
+		}
+		meaning := s.meaning
+		if s.rng != "" {
+			meaning += " (" + s.rng + ")"
+		}
+		if s.file {
+			meaning += "; or in the file named by " + s.env + "_FILE"
+		}
+		fmt.Fprintf(tw, "  %s\t%s; default: %s\n", s.env, meaning, def)
+	}
+	return tw.Flush()
 }
 
 // Defaults that depend on another setting, and values that stand for one.

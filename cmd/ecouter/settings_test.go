@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -88,5 +89,22 @@ func TestSecretSettingsHidden(t *testing.T) {
 		if err := s.fault(secret, os.ErrInvalid); strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%s: an error quotes the secret: %v", s.env, err)
 		}
+	}
+}
+
+// ecouter help lists every setting with its default.
+func TestHelpListsSettings(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, func(string) string { return "" }, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	for _, s := range c.settings() {
+		if !strings.Contains(out.String(), "  "+s.env+" ") {
+			t.Errorf("ecouter help does not list %s:\n%s", s.env, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "listen address; default: :8080") {
+		t.Errorf("ecouter help does not give the defaults:\n%s", out.String())
 	}
 }
