@@ -66,7 +66,7 @@ func (s setting) secret() setting {
 	s.file = true
 	value := s.value
 	s.value = func() any {
-		if value() == "" {
+		if v, _ := value().(string); v == "" {
 			return "unset"
 		}
 		return "set (hidden)"
@@ -197,27 +197,16 @@ func boolean(p *bool, env string, def bool, meaning string) setting {
 }
 
 func list(p *[]string, env, meaning string) setting {
-	return field(p, env, nil, "", meaning, func(v string) ([]string, error) {
-		var out []string
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-		return out, nil
-	}, func([]string) string { return "" })
+	return field(p, env, nil, "", meaning, func(v string) ([]string, error) { return splitList(v), nil },
+		func([]string) string { return "" })
 }
 
-// cidrs reads a list of CIDRs; a bare address is a network of one.
+// cidrs reads a list of CIDRs; a bare address is a network of one. The log
+// shows how many.
 func cidrs(p *[]*net.IPNet, env, meaning string) setting {
-	var names []string
-	s := list(&names, env, meaning)
-	s.rng = "CIDRs such as 10.0.0.0/8 or addresses, comma-separated"
-	parseNames := s.parse
-	s.parse = func(raw string) error {
-		_ = parseNames(raw)
+	return field(p, env, nil, "CIDRs such as 10.0.0.0/8 or addresses, comma-separated", meaning, func(v string) ([]*net.IPNet, error) {
 		var out []*net.IPNet
-		for _, f := range names {
+		for _, f := range splitList(v) {
 			if ip := net.ParseIP(f); ip != nil {
 				bits := 8 * len(ip.To16())
 				if ip.To4() != nil {
@@ -228,16 +217,23 @@ func cidrs(p *[]*net.IPNet, env, meaning string) setting {
 			}
 			_, n, err := net.ParseCIDR(f)
 			if err != nil {
-				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", f)
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", f)
 			}
 			out = append(out, n)
 		}
-		*p = out
-		return nil
+		return out, nil
+	}, func([]*net.IPNet) string { return "" }).shows(func() any { return len(*p) })
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
 	}
-	s.reset = func() { *p = nil }
-	s.value = func() any { return len(*p) }
-	return s
+	return out
 }
 
 func level(p *slog.Level, env string, def slog.Level, meaning string) setting {

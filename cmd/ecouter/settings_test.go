@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -63,6 +64,26 @@ func TestREADMEConfigurationTable(t *testing.T) {
 	}
 }
 
+// Every default the table gives as a value is one a user may write: set
+// to it, each setting loads the same configuration as unset.
+func TestSettingDefaultsRoundTrip(t *testing.T) {
+	unset, err := LoadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	for _, s := range c.settings() {
+		if s.doc != "" || s.def() == "" {
+			continue
+		}
+		env := map[string]string{s.env: s.def()}
+		cfg, err := LoadConfig(func(k string) string { return env[k] })
+		if err != nil || !reflect.DeepEqual(cfg, unset) {
+			t.Errorf("%s=%s: not the default (%v)", s.env, s.def(), err)
+		}
+	}
+}
+
 // Every setting read from a file is hidden in the start-up log, and never
 // quoted in an error.
 func TestSecretSettingsHidden(t *testing.T) {
@@ -83,6 +104,9 @@ func TestSecretSettingsHidden(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		slog.New(slog.NewTextHandler(&buf, nil)).Info("start", "config", cfg)
+		if !strings.Contains(buf.String(), "set (hidden)") && !strings.Contains(buf.String(), "***@example") {
+			t.Errorf("%s_FILE: the value was not read: %s", s.env, buf.String())
+		}
 		if strings.Contains(buf.String(), "hunter2") {
 			t.Errorf("%s_FILE: the start-up log shows the secret: %s", s.env, buf.String())
 		}
