@@ -18,42 +18,29 @@ import (
 )
 
 // Config is ecouter's whole configuration, read from ECOUTER_* variables
-// (flags may override some), validated once at start.
+// (flags may override some), validated once at start. What each field
+// means, its variable, default and range: the table in settings.go.
 type Config struct {
-	Addr        string
-	Articles    string // dir:PATH, wordpress:URL, http:TEMPLATE; empty: the samples
-	Synth       string
-	Voice       string
-	Store       string
-	S3PathStyle bool
-	APIKey      string
-	PublicURL   string
-	ArticleTTL  time.Duration
-	SiteName    string
+	Addr, Articles, Synth, Voice, Store string
+	S3PathStyle                         bool
+	APIKey, PublicURL, SiteName         string
+	ArticleTTL                          time.Duration
 
-	Lexicon      string // path of the pronunciation lexicon
-	SkipElements []string
-	SkipClasses  []string
+	Lexicon                   string
+	SkipElements, SkipClasses []string
 
-	Bitrate    int
-	SampleRate int
-	VBR        bool
+	Bitrate, SampleRate int
+	VBR                 bool
 
 	Pauses render.Pauses
 
-	EspeakSpeed    int
-	EspeakPitch    int
-	EspeakSentence int  // longest piece of a sentence one espeak-ng process reads
-	Workers        int  // sentences synthesised at once; 0: the backend's default
-	Encoders       int  // MP3 segments encoded at once per render
-	SegmentReuse   bool // a render takes the frames of unchanged runs of sentences from the previous one
-	MaxRenders     int  // renders at once
-	MaxChars       int  // spoken characters of the longest article rendered
+	EspeakSpeed, EspeakPitch, EspeakSentence int
+	Workers, Encoders, MaxRenders, MaxChars  int
+	SegmentReuse                             bool
 
-	KeepPrevious     time.Duration // superseded MP3s kept this long after their replacement
-	KeepRetracted    bool          // audio of articles the source stops showing is kept, not withdrawn
-	SentenceCacheMax int64         // bytes; 0: no cap
-	GCInterval       time.Duration // how often the store is collected
+	KeepPrevious, GCInterval time.Duration
+	KeepRetracted            bool
+	SentenceCacheMax         int64
 
 	Polly PollyConfig
 	Feed  feed.Config
@@ -61,13 +48,11 @@ type Config struct {
 
 	AllowedOrigins []string
 
-	RenderOnListen         bool          // a listener may start an article's first render
-	ListenRendersPerMinute int           // per client; 0: no limit
-	ListenRendersGlobal    int           // per minute over all clients, per node; 0: no cap
-	ListenNetsPer48        int           // IPv6 /64s of a /48 with budgets of their own; 0: every /64
-	TrustedProxies         []*net.IPNet  // whose X-Forwarded-For names the client
-	NotFoundTTL            time.Duration // how long an unknown article is remembered
-	MaxBilledCharsPerDay   int           // paid engines' daily cap; 0: none
+	RenderOnListen                              bool
+	ListenRendersPerMinute, ListenRendersGlobal int
+	ListenNetsPer48, MaxBilledCharsPerDay       int
+	TrustedProxies                              []*net.IPNet
+	NotFoundTTL                                 time.Duration
 
 	LogLevel  slog.Level
 	LogFormat string
