@@ -21,6 +21,13 @@ const maxClients = 100_000
 // minute.
 const DefaultNetsPer48 = 4
 
+// Defaults of the listen budgets: a reader's session starts a few renders,
+// a walker many.
+const (
+	DefaultListenRendersPerMinute       = 10 // per client
+	DefaultListenRendersGlobalPerMinute = 60 // over all clients, per node
+)
+
 // listenLimit budgets the renders that listeners' requests start: each
 // client may start perMinute of them in a burst, then one every
 // minute/perMinute; and all clients together globalPerMinute (per node).

@@ -18,9 +18,12 @@ const (
 	userAgent   = "ecouter/1"
 )
 
-// newClient is the client used when a source is given none: the default
-// client has no timeout, and a hung CMS must not hang a render.
-func newClient() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
+// DefaultTimeout bounds one request to a source, body included: the
+// default client has no timeout, and a hung CMS must not hang a render.
+const DefaultTimeout = 20 * time.Second
+
+// newClient is the client used when a source is given none.
+func newClient() *http.Client { return &http.Client{Timeout: DefaultTimeout} }
 
 // fetchJSON GETs rawURL and returns its body. 404 and 410 are ErrNotFound,
 // 401 and 403 ErrNotPublic (a CMS's answer for an unpublished article);

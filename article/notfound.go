@@ -33,6 +33,11 @@ type unknown struct {
 	err   error
 }
 
+// DefaultNotFoundTTL is how long an unknown ID is remembered: long enough
+// to spare the CMS a walker's repeats, short enough that an article just
+// published is found soon.
+const DefaultNotFoundTTL = time.Minute
+
 // RememberNotFound wraps src; a ttl of 0 or less remembers nothing.
 func RememberNotFound(src Source, ttl time.Duration) *NotFoundMemory {
 	return &NotFoundMemory{src: src, ttl: ttl, now: time.Now, unknown: map[string]unknown{}}

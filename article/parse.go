@@ -18,7 +18,7 @@ import (
 //	"wordpress:BASE_URL" a WordPress site's REST API
 //	"http:URL_TEMPLATE"  a JSON API; the template must contain {id}
 //
-// client is used by the HTTP sources (nil: a client with a 30 s timeout),
+// client is used by the HTTP sources (nil: a client with DefaultTimeout),
 // with redirects confined to the source's host (see confine).
 func Parse(spec string, client *http.Client, samples fs.FS) (Source, error) {
 	kind, arg, _ := strings.Cut(spec, ":")

@@ -44,6 +44,10 @@ type Config struct {
 // third of it survives a few lost messages.
 const DefaultLeaseTTL = 10 * time.Second
 
+// DefaultReplicas is one copy of every stream and bucket: right for the
+// embedded server; a three-node cluster sets 3.
+const DefaultReplicas = 1
+
 // Node is this process's connection to NATS, with the embedded server
 // when there is one.
 type Node struct {

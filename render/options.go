@@ -66,6 +66,17 @@ const (
 // DefaultMaxRenders is twice the cores, at least 4.
 func DefaultMaxRenders() int { return max(4, 2*runtime.NumCPU()) }
 
+// DefaultParallel is one sentence synthesised per core: espeak-ng is
+// single-threaded and CPU-bound.
+func DefaultParallel() int { return runtime.NumCPU() }
+
+// DefaultEncoders is one lame instance per core.
+func DefaultEncoders() int { return runtime.NumCPU() }
+
+// BatchSlots is how many of maxRenders slots batches and queued renders
+// may take together: half, at least one, so listeners always find some.
+func BatchSlots(maxRenders int) int { return max(1, maxRenders/2) }
+
 // DefaultConfig is the podcast norm: -16 LUFS dual-mono (-19 LUFS measured
 // on the mono channel), -1 dBTP, MP3 mono CBR 64 kbps at 44.1 kHz. The PCM
 // is limited to -1.5 dBTP: lossy coding at low bitrates raises true peaks
@@ -80,8 +91,8 @@ func DefaultConfig() Config {
 		SiteName:    DefaultSiteName,
 		ArticleTTL:  DefaultArticleTTL,
 		Timeout:     DefaultTimeout,
-		Parallel:    runtime.NumCPU(),
-		Encoders:    runtime.NumCPU(),
+		Parallel:    DefaultParallel(),
+		Encoders:    DefaultEncoders(),
 		MaxRenders:  DefaultMaxRenders(),
 		MaxChars:    DefaultMaxChars,
 

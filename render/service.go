@@ -105,7 +105,7 @@ func New(src article.Source, syn synth.Synthesizer, st store.Store, cfg Config, 
 		source: src, rec: rec, pl: pl, cfg: cfg, log: log, metrics: metrics,
 		sched:   NewLocal(cfg.MaxRenders, log),
 		listing: newListing(rec),
-		batches: make(chan struct{}, max(1, cfg.MaxRenders/2)),
+		batches: make(chan struct{}, BatchSlots(cfg.MaxRenders)),
 		now:     time.Now,
 		checked: map[string]checked{}, withdrawals: map[string]int{}, watchers: map[string]map[*watcher]struct{}{},
 	}

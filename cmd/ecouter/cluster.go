@@ -29,18 +29,6 @@ type NATSConfig struct {
 	Backoff  time.Duration
 }
 
-func (l *loader) nats(st string) NATSConfig {
-	return NATSConfig{
-		URL:      l.secret("ECOUTER_NATS_URL"),
-		Creds:    l.str("ECOUTER_NATS_CREDS", ""),
-		Dir:      l.str("ECOUTER_NATS_DIR", defaultNATSDir(st)),
-		Replicas: l.int("ECOUTER_NATS_REPLICAS", 1, 1, 5),
-		Lease:    l.duration("ECOUTER_NATS_LEASE", cluster.DefaultLeaseTTL, time.Second, time.Hour),
-		Attempts: l.int("ECOUTER_QUEUE_ATTEMPTS", cluster.DefaultAttempts, 1, 100),
-		Backoff:  l.duration("ECOUTER_QUEUE_BACKOFF", cluster.DefaultBackoff, 10*time.Millisecond, time.Hour),
-	}
-}
-
 // defaultNATSDir is nats/ beside a folder store, ./data/nats with S3.
 func defaultNATSDir(st string) string {
 	if strings.HasPrefix(st, "s3://") {
@@ -51,12 +39,6 @@ func defaultNATSDir(st string) string {
 
 // several reports whether other nodes share the work: an external NATS.
 func (c NATSConfig) several() bool { return c.URL != "" }
-
-func (c NATSConfig) logValue() slog.Value {
-	return slog.GroupValue(slog.String("url", cluster.RedactURL(c.URL)), slog.String("creds", c.Creds),
-		slog.String("dir", c.Dir), slog.Int("replicas", c.Replicas), slog.Duration("lease", c.Lease),
-		slog.Int("queue_attempts", c.Attempts), slog.Duration("queue_backoff", c.Backoff))
-}
 
 // coordination is a serving node's part of the cluster.
 type coordination struct {
@@ -149,10 +131,10 @@ func (c *coordination) onChange(fn func(id string)) {
 	c.changed = append(c.changed, fn)
 }
 
-// work renders queued jobs until ctx ends, with at most half the render
-// slots, as batches always had, and only while one is free.
+// work renders queued jobs until ctx ends, with the batches' share of the
+// render slots, and only while one is free.
 func (c *coordination) work(ctx context.Context, renders *render.Service, maxRenders int) {
-	c.queue.Run(ctx, max(1, maxRenders/2), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
+	c.queue.Run(ctx, render.BatchSlots(maxRenders), c.sched.Free, func(ctx context.Context, j jobs.Job) error {
 		_, err := renders.Ensure(ctx, j.ID, render.Options{Force: true, Wait: true, Withdrawal: j.Withdrawal})
 		if errors.Is(err, render.ErrWithdrawn) {
 			return fmt.Errorf("%w: %w", jobs.ErrDropped, err)

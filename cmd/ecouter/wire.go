@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -48,8 +47,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Reg
 // buildWith is build for a node of the cluster (cl; nil: this process
 // alone, as the command line renders).
 func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer, cl *coordination) (*app, error) {
-	client := &http.Client{Timeout: 20 * time.Second}
-	src, err := article.Parse(cfg.Articles, client, samples.Articles())
+	src, err := article.Parse(cfg.Articles, nil, samples.Articles())
 	if err != nil {
 		return nil, fmt.Errorf("ECOUTER_ARTICLES: %w", err)
 	}
