@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,8 +23,8 @@ type loop struct {
 	// run works until its context ends (or stop makes it return), then
 	// returns. A run that returns earlier stops the whole process. Nil for
 	// a part that starts with the node, before anything is served (the
-	// NATS connection, renders as they are asked for): the list only
-	// stops it.
+	// NATS connection, the subscription to events) or as it is asked for
+	// (renders): the list only stops it.
 	run func(ctx context.Context) error
 	// stop ends the part gracefully within ctx's deadline (the HTTP
 	// server drains its requests, renders are waited for). Nil when the
@@ -34,17 +35,17 @@ type loop struct {
 // errEnded is a loop's run that returned on its own, without an error.
 var errEnded = errors.New("ended on its own")
 
+// running is a loop's run in progress.
+type running struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed once run returned, err set
+	err    error
+}
+
 // runLoops starts every loop's run, then waits until ctx ends or one run
 // returns on its own (its error is runLoops' error: the HTTP server
-// failed, NATS was lost). It then stops the loops one after the other in
-// their order, each only once the one before it has stopped, all within
-// grace: a loop still running at the deadline is logged and left.
+// failed, NATS was lost), and stops them all (see stopLoops).
 func runLoops(ctx context.Context, log *slog.Logger, grace time.Duration, loops []loop) error {
-	type running struct {
-		cancel context.CancelFunc
-		done   chan struct{}
-		err    error
-	}
 	runs := make([]*running, len(loops))
 	ended := make(chan int, len(loops))
 	// Not ctx: a signal must not stop every loop at once, only in order.
@@ -70,17 +71,25 @@ func runLoops(ctx context.Context, log *slog.Logger, grace time.Duration, loops 
 	case <-ctx.Done():
 		log.Info("shutting down", "reason", context.Cause(ctx))
 	case failed = <-ended:
-		cause = fmt.Errorf("%s: %w", loops[failed].name, cmpErr(runs[failed].err, errEnded))
+		cause = fmt.Errorf("%s: %w", loops[failed].name, cmp.Or(runs[failed].err, errEnded))
 		log.Info("shutting down", "reason", cause)
 	}
-
-	start := time.Now()
 	sctx, cancel := context.WithTimeout(base, grace)
 	defer cancel()
+	stopLoops(sctx, log, loops, runs, failed)
+	return cause
+}
+
+// stopLoops stops the loops one after the other in their order, each only
+// once the one before it has stopped, all before ctx's deadline: a loop
+// still running then is logged and left. failed is the loop whose end
+// caused the stop (-1: none), its error already reported.
+func stopLoops(ctx context.Context, log *slog.Logger, loops []loop, runs []*running, failed int) {
+	start := time.Now()
 	for i, l := range loops {
 		t := time.Now()
 		if l.stop != nil {
-			if err := l.stop(sctx); err != nil {
+			if err := l.stop(ctx); err != nil {
 				log.Warn("loop stop", "loop", l.name, "err", err)
 			}
 		}
@@ -88,8 +97,8 @@ func runLoops(ctx context.Context, log *slog.Logger, grace time.Duration, loops 
 			r.cancel()
 			select {
 			case <-r.done:
-			case <-sctx.Done():
-				log.Warn("loop still running at the shutdown deadline", "loop", l.name, "grace", grace)
+			case <-ctx.Done():
+				log.Warn("loop still running at the shutdown deadline", "loop", l.name)
 				continue
 			}
 			if r.err != nil && i != failed {
@@ -99,13 +108,4 @@ func runLoops(ctx context.Context, log *slog.Logger, grace time.Duration, loops 
 		log.Debug("loop stopped", "loop", l.name, "took_ms", time.Since(t).Milliseconds())
 	}
 	log.Info("stopped", "took_ms", time.Since(start).Milliseconds())
-	return cause
-}
-
-// cmpErr is err, or def when err is nil.
-func cmpErr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
 }

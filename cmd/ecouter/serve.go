@@ -55,13 +55,12 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 // (the embedded NATS by default) and the HTTP application, ready for its
 // loops to run.
 type node struct {
-	cfg        Config
-	log        *slog.Logger
-	app        *app
-	cl         *coordination
-	http       *echo.Echo
-	unfollow   func() error // ends the subscription to the cluster's events
-	maxRenders int
+	cfg      Config
+	log      *slog.Logger
+	app      *app
+	cl       *coordination
+	http     *echo.Echo
+	unfollow func() error // ends the subscription to the cluster's events
 }
 
 // startNode builds a serving node: NATS connected (the embedded server
@@ -92,7 +91,7 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	}
 	return &node{
 		cfg: cfg, log: log, app: a, cl: cl, http: api.New(a.renders, ac, log, g),
-		unfollow: unfollow, maxRenders: cfg.renderConfig().MaxRenders,
+		unfollow: unfollow,
 	}, nil
 }
 
@@ -113,7 +112,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 		{name: "nats-lost watcher", run: n.watchLost},
 		// Jobs not started go to other nodes, or wait in the queue.
 		{name: "queue workers", run: func(ctx context.Context) error {
-			n.cl.work(ctx, n.app.renders, n.maxRenders)
+			n.cl.work(ctx, n.app.renders, n.cfg.renderConfig().MaxRenders)
 			return nil
 		}},
 		// A collection cut midway is done again by the next one.
