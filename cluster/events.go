@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/nats-io/nats.go"
@@ -34,10 +35,11 @@ func (e *Events) Publish(ev render.Event) {
 	}
 }
 
-// Subscribe calls fn with every event of every node; local tells this
-// node's own from the others'. fn runs on one goroutine, in order.
-func (e *Events) Subscribe(fn func(ev render.Event, local bool)) error {
-	_, err := e.n.nc.Subscribe(e.n.subject("events"), func(m *nats.Msg) {
+// Subscribe calls fn with every event of every node until unsubscribe is
+// called; local tells this node's own from the others'. fn runs on one
+// goroutine, in order.
+func (e *Events) Subscribe(fn func(ev render.Event, local bool)) (unsubscribe func() error, err error) {
+	sub, err := e.n.nc.Subscribe(e.n.subject("events"), func(m *nats.Msg) {
 		var ev event
 		if json.Unmarshal(m.Data, &ev) != nil || ev.ID == "" {
 			return
@@ -45,7 +47,12 @@ func (e *Events) Subscribe(fn func(ev render.Event, local bool)) error {
 		fn(ev.Event, ev.Node == e.n.id)
 	})
 	if err != nil {
-		return fmt.Errorf("NATS events: %w", err)
+		return nil, fmt.Errorf("NATS events: %w", err)
 	}
-	return nil
+	return func() error {
+		if err := sub.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
+			return fmt.Errorf("NATS events: %w", err)
+		}
+		return nil
+	}, nil
 }

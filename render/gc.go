@@ -294,12 +294,15 @@ func (s *Service) Collect(ctx context.Context, dry bool) (Collection, error) {
 	return s.gc.collect(ctx, dry)
 }
 
-// CollectEvery runs Collect every interval until ctx ends.
+// CollectEvery runs Collect at once, then every interval, until ctx ends.
 func (s *Service) CollectEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if c, err := s.Collect(ctx, false); err != nil {
+			if ctx.Err() != nil {
+				return // stopped midway: the next start collects again
+			}
 			s.log.Warn("store collection", "err", err)
 		} else if len(c.Removed) > 0 {
 			s.log.Info("store collected", "removed", len(c.Removed), "freed_bytes", c.Freed)

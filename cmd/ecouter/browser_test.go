@@ -222,7 +222,7 @@ func TestPlayerInBrowser(t *testing.T) {
 	writeArticle(t, dir, "refus", "Un article pour Safari", "<p>Une première phrase. Puis une seconde phrase, un peu plus longue, pour durer.</p>")
 	inner := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + dir, "ECOUTER_MP3_BITRATE": "192"})
 	log := &audioLog{}
-	srv := httptest.NewServer(log.wrap(inner.Config.Handler))
+	srv := httptest.NewServer(log.wrap(inner.Handler))
 	t.Cleanup(srv.Close)
 	ctx := browser(t, 90*time.Second)
 

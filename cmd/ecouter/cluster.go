@@ -86,8 +86,9 @@ func startCluster(ctx context.Context, cfg Config, log *slog.Logger, reg prometh
 	return c, nil
 }
 
-// follow applies every node's events to this node's caches.
-func (c *coordination) follow(renders *render.Service) error {
+// follow applies every node's events to this node's caches until
+// unfollow is called.
+func (c *coordination) follow(renders *render.Service) (unfollow func() error, err error) {
 	return c.events.Subscribe(func(ev render.Event, local bool) {
 		switch {
 		case !local && ev.Kind == render.EventWithdrawn:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -31,16 +32,23 @@ import (
 
 const testKey = "s3cret-test-key"
 
+// served is a node serving on loopback, as ecouter serve runs it.
+type served struct {
+	URL     string
+	Handler http.Handler // the HTTP application, for tests that put something before it
+}
+
 // service starts ecouter on loopback with the given environment.
-func service(t *testing.T, env map[string]string) *httptest.Server {
+func service(t *testing.T, env map[string]string) *served {
 	t.Helper()
 	return serviceLog(t, env, io.Discard)
 }
 
 // serviceLog is service with the log written to w.
-func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Server {
+func serviceLog(t *testing.T, env map[string]string, w io.Writer) *served {
 	t.Helper()
-	// The node as serve runs it: on an embedded NATS of its own.
+	// The node as serve runs it: on an embedded NATS of its own, with
+	// every loop of serve's.
 	full := map[string]string{"ECOUTER_STORE": t.TempDir(), "ECOUTER_NATS_DIR": t.TempDir(), "ECOUTER_API_KEY": testKey}
 	for k, v := range env {
 		full[k] = v
@@ -51,19 +59,25 @@ func serviceLog(t *testing.T, env map[string]string, w io.Writer) *httptest.Serv
 	}
 	log := slog.New(slog.NewTextHandler(w, nil))
 	reg := prometheus.NewRegistry()
-	n, err := startNode(context.Background(), cfg, log, reg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(n.http)
-	srv.Config.ConnContext = api.ConnContext
-	srv.Start()
+	n, err := startNode(context.Background(), cfg, log, reg)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- n.serve(ctx, ln) }()
 	t.Cleanup(func() {
-		srv.Close()
-		n.stop(context.Background())
-		n.close()
+		stop()
+		if err := <-stopped; err != nil {
+			t.Errorf("serve: %v", err)
+		}
 	})
-	return srv
+	return &served{URL: "http://" + ln.Addr().String(), Handler: n.http}
 }
 
 // articleDir writes a folder source with two short articles.

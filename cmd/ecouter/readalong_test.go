@@ -142,7 +142,7 @@ func checkMarks(t *testing.T, m manifestJSON, s pageState) int {
 func TestPlayerOnArticlePage(t *testing.T) {
 	inner := service(t, map[string]string{"ECOUTER_ARTICLES": "dir:" + articleDir(t)})
 	mux := http.NewServeMux()
-	mux.Handle("/", inner.Config.Handler)
+	mux.Handle("/", inner.Handler)
 	mux.HandleFunc("/article", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, articlePage)

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,8 +18,9 @@ import (
 	"ecouter/cluster"
 )
 
-// serve runs the HTTP service until ctx ends, then drains requests and
-// lets running renders finish (bounded) so no work is lost on a deploy.
+// serve runs the HTTP service and its background loops until ctx ends,
+// then stops them in order (see node.loops) so no work is lost on a
+// deploy.
 func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -31,67 +31,51 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	log := newLogger(cfg, stderr)
 	log.Info("starting ecouter", "config", cfg)
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	n, err := startNode(ctx, cfg, log, reg)
-	if err != nil {
-		return err
-	}
-	defer n.close()
+	// Listening comes first: a port already taken fails before NATS starts,
+	// and the connections of an early client wait for Serve.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	ln = api.Listener(ln)
-	srv := api.HTTPServer(cfg.Addr, n.http)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	n, err := startNode(ctx, cfg, log, reg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("listening", "addr", ln.Addr().String())
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	var lost error
-	select {
-	case err := <-errc:
+	if err := n.serve(ctx, ln); err != nil {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	case <-n.cl.node.Lost():
-		// nats.go does not reopen a connection the server closed: rather
-		// than stay half-alive (stored audio served, no render ever), the
-		// node answers /healthz 503, drains and exits with an error, so
-		// its supervisor starts it again with a new connection.
-		lost = fmt.Errorf("serve: %w: exiting to be restarted", cluster.ErrLost)
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("shutdown", "err", err)
-	}
-	if err := n.stop(sctx); err != nil {
-		log.Warn("renders still running at exit", "err", err)
-	}
-	return lost
+	return nil
 }
 
 // node is a serving ecouter: its components, its part of the cluster
-// (the embedded NATS by default), the HTTP application and the queue's
-// workers.
+// (the embedded NATS by default) and the HTTP application, ready for its
+// loops to run.
 type node struct {
+	cfg      Config
+	log      *slog.Logger
 	app      *app
 	cl       *coordination
 	http     *echo.Echo
-	stopWork context.CancelFunc
-	worked   chan struct{}
+	unfollow func() error // ends the subscription to the cluster's events
 }
 
-// startNode builds a serving node and starts its queue workers.
+// startNode builds a serving node: NATS connected (the embedded server
+// started), its events followed, nothing else running yet.
 func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*node, error) {
 	cl, err := startCluster(ctx, cfg, log, reg)
 	if err != nil {
 		return nil, err
 	}
 	a, err := buildWith(ctx, cfg, log, reg, cl)
+	var unfollow func() error
 	if err == nil {
-		err = cl.follow(a.renders)
+		// Followed from here, before anything is served or rendered, so
+		// none of this node's own events is missed.
+		unfollow, err = cl.follow(a.renders)
 	}
 	if err != nil {
 		cl.node.Close()
@@ -105,25 +89,63 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	if !ok {
 		g = nil
 	}
-	n := &node{app: a, cl: cl, http: api.New(a.renders, ac, log, g), worked: make(chan struct{})}
-	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	n.stopWork = stop
-	go func() { defer close(n.worked); cl.work(wctx, a.renders, cfg.renderConfig().MaxRenders) }()
-	return n, nil
+	return &node{
+		cfg: cfg, log: log, app: a, cl: cl, http: api.New(a.renders, ac, log, g),
+		unfollow: unfollow,
+	}, nil
 }
 
-// stop takes no more jobs (those not started go to other nodes, or wait
-// in the queue) and waits for the renders running here.
-func (n *node) stop(ctx context.Context) error {
-	n.stopWork()
-	<-n.worked
-	return n.app.renders.Wait(ctx)
+// serve runs the node's loops, serving HTTP on ln, until ctx ends or one
+// of them fails; it leaves NATS before it returns.
+func (n *node) serve(ctx context.Context, ln net.Listener) error {
+	return runLoops(ctx, n.log, shutdownGrace, n.loops(api.HTTPServer(n.cfg.Addr, n.http), api.Listener(ln)))
 }
 
-// close leaves NATS (and stops the embedded server), last: renders that
-// finish still report to it.
-func (n *node) close() {
-	n.stopWork()
-	<-n.worked
-	n.cl.node.Close()
+// loops is everything a serving node runs in the background, in the order
+// it stops them: first nothing new is taken (the NATS-lost watcher, whose
+// only job is to ask for this stop; queue jobs; collections), then HTTP
+// drains its requests, then the renders they and the jobs started are
+// waited for, and NATS is left last, since renders that finish still
+// report to it (leases, events, job acknowledgements).
+func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
+	return []loop{
+		{name: "nats-lost watcher", run: n.watchLost},
+		// Jobs not started go to other nodes, or wait in the queue.
+		{name: "queue workers", run: func(ctx context.Context) error {
+			n.cl.work(ctx, n.app.renders, n.cfg.renderConfig().MaxRenders)
+			return nil
+		}},
+		// A collection cut midway is done again by the next one.
+		{name: "store collection", run: func(ctx context.Context) error {
+			n.app.renders.CollectEvery(ctx, n.cfg.GCInterval)
+			return nil
+		}},
+		{name: "http", run: func(context.Context) error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}, stop: srv.Shutdown},
+		// Started by requests and jobs, and the work they track (the
+		// collection after a stored render).
+		{name: "renders", stop: n.app.renders.Wait},
+		// Kept until the renders are done: another node's withdrawal still
+		// cuts one running here.
+		{name: "event follower", stop: func(context.Context) error { return n.unfollow() }},
+		{name: "nats", stop: func(context.Context) error { n.cl.node.Close(); return nil }},
+	}
+}
+
+// watchLost ends when the connection to NATS closed for good: nats.go
+// does not reopen a connection the server closed, so rather than stay
+// half-alive (stored audio served, no render ever) the node answers
+// /healthz 503, drains and exits with an error, for its supervisor to
+// start it again with a new connection.
+func (n *node) watchLost(ctx context.Context) error {
+	select {
+	case <-n.cl.node.Lost():
+		return fmt.Errorf("%w: exiting to be restarted", cluster.ErrLost)
+	case <-ctx.Done():
+		return nil
+	}
 }
