@@ -123,3 +123,32 @@ func TestSpoolClosedWhenEveryoneIsDone(t *testing.T) {
 	}
 	testwait.Eventually(t, sp.closed, "the spool closed after the render, its listener and the grace period")
 }
+
+// A listener handed a stream once its grace period is over (a takeover
+// that outlasted it on a busy machine) gets the render's own end, or is
+// sent to the stored file: never errSpoolGone alone, a 500 (issue 20).
+func TestStreamReaderAfterGrace(t *testing.T) {
+	grace := streamGrace
+	streamGrace = time.Millisecond
+	t.Cleanup(func() { streamGrace = grace })
+	boom := errors.New("engine died")
+	for _, tt := range []struct {
+		name     string
+		end, got error
+	}{
+		{"taken over", ErrNoLiveStream, ErrNoLiveStream},
+		{"failed", boom, boom},
+		{"stored", nil, ErrNoLiveStream}, // the api then serves the stored file
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newStreamWriter(t, "ID3")
+			w.write("abc")
+			w.sp.release() // the encoder is done with it
+			w.s.finish(tt.end)
+			testwait.Eventually(t, w.sp.closed, "the spool released after the grace period")
+			if _, err := io.ReadAll(w.s.Reader(context.Background())); !errors.Is(err, tt.got) {
+				t.Fatalf("read after the grace period: %v, want %v", err, tt.got)
+			}
+		})
+	}
+}

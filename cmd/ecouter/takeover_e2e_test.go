@@ -89,7 +89,7 @@ func listenersDuringTakeover(t *testing.T, procs []*proc, news *newsroom, spoken
 		}
 		return false
 	}, "the render taken over stored")
-	owner.start()
+	owner.start(t)
 	wg.Add(1)
 	listen(owner)
 	wg.Wait()
