@@ -26,7 +26,7 @@ VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export PATH := $(PATH):$(dir $(GO)):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: run test deps test-deps build lint bench bench-quick clean
+.PHONY: run test deps test-deps build lint lint-php bench bench-quick clean
 
 deps:
 	$(call apt_install,$(RUN_PKGS))
@@ -47,9 +47,17 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
+# Every PHP file of the WordPress plugin through `php -l` (php-cli comes
+# with test-deps); each error is printed, and any fails the target.
+lint-php:
+	@command -v php >/dev/null || { echo "php-cli is needed: make test-deps"; exit 1; }
+	@status=0; for f in $$(find integrations/wordpress -name '*.php' | sort); do \
+		out=$$(php -l "$$f" 2>&1) || { echo "$$out"; status=1; }; \
+	done; exit $$status
+
 # The sentence-splitter corpora live outside the repository, in ../shared;
 # without them their tests are skipped (and fail when CI is set).
-test: test-deps lint
+test: test-deps lint lint-php
 	@[ -d ../shared/corpora ] || echo "note: ../shared/corpora is missing: the corpus tests are skipped$${CI:+, and fail because CI is set}"
 	$(GO) test -race -count=1 -timeout 25m ./...
 

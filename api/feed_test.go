@@ -20,6 +20,7 @@ import (
 	"ecouter/article"
 	"ecouter/feed"
 	"ecouter/feed/feedtest"
+	"ecouter/internal/testwait"
 	"ecouter/render"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
@@ -297,17 +298,11 @@ func TestRenderBatch(t *testing.T) {
 	if err := json.Unmarshal(b, &out); err != nil || res.StatusCode != 202 || len(out.Articles) != 2 || out.Articles[0].ID != "jamais" {
 		t.Fatalf("recent 2: %d %s", res.StatusCode, b)
 	}
-	deadline := time.Now().Add(30 * time.Second)
 	for _, id := range []string{"jamais", "velo"} {
-		for {
-			if _, err := svc.Manifest(context.Background(), id); err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s not rendered by the background batch", id)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		testwait.Eventually(t, func() bool {
+			_, err := svc.Manifest(context.Background(), id)
+			return err == nil
+		}, "%s rendered by the background batch", id)
 	}
 	res, b = req(t, "POST", srv.URL+"/v1/render?wait=1", `{"ids":["meteo","inconnu"]}`, "Authorization", "Bearer k")
 	json.Unmarshal(b, &out)

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
+	"ecouter/internal/testwait"
 	"ecouter/render"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
@@ -62,11 +62,11 @@ func TestRequestLogBytes(t *testing.T) {
 		line := regexp.MustCompile(`uri=` + uri + ` status=` + strconv.Itoa(res.StatusCode) + ` bytes=(\d+)`)
 		// The line is written once the handler returns, which may be just
 		// after the client has read the whole answer.
-		m := line.FindAllStringSubmatch(logs.String(), -1)
-		for deadline := time.Now().Add(5 * time.Second); len(m) < 1+seen[c.path] && time.Now().Before(deadline); {
-			time.Sleep(10 * time.Millisecond)
+		var m [][]string
+		testwait.Eventually(t, func() bool {
 			m = line.FindAllStringSubmatch(logs.String(), -1)
-		}
+			return len(m) >= 1+seen[c.path]
+		}, "the request line for %s in\n%s", c.path, &logs)
 		seen[c.path]++
 		if len(m) == 0 {
 			t.Fatalf("no request line for %s %d in\n%s", c.path, res.StatusCode, logs.String())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ecouter/article"
+	"ecouter/internal/testwait"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
 )
@@ -46,7 +47,7 @@ func TestKilledRenderRebillsOnlyInFlight(t *testing.T) {
 				_, err := first.pl.run(ctx, task{id: art.ID, p: p})
 				done <- err
 			}()
-			waitFor(t, func() bool { return owner.Billed() >= 10 })
+			testwait.Eventually(t, func() bool { return owner.Billed() >= 10 }, "the owner billed for 10 sentences")
 			cancel() // the owner dies mid-render
 			if err := <-done; !errors.Is(err, context.Canceled) {
 				t.Fatalf("cut render: %v", err)
@@ -70,16 +71,5 @@ func TestKilledRenderRebillsOnlyInFlight(t *testing.T) {
 				t.Fatalf("%d sentences billed twice, want at most %d", rebilled, want)
 			}
 		})
-	}
-}
-
-// waitFor waits until cond holds, failing the test after a generous
-// deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met after 60 s")
-		}
 	}
 }

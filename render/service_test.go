@@ -419,7 +419,9 @@ func TestWaitCoversTrackedWork(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancel()
-	f.svc.Track(func() { time.Sleep(200 * time.Millisecond) })
+	block := make(chan struct{}) // work that outlasts the deadline, however slow the machine
+	defer close(block)
+	f.svc.Track(func() { <-block })
 	if err := f.svc.Wait(ctx); err == nil {
 		t.Fatal("Wait ignored its deadline")
 	}

@@ -141,6 +141,9 @@ func (r *streamReader) read(p []byte) (int, error) {
 		// Held from the first byte read, so the frames are there for
 		// whoever has started.
 		if sp != nil && !r.hold(sp) {
+			if done && err != nil {
+				return 0, err // the render's own end, as a reader from the start would get it
+			}
 			return 0, errSpoolGone
 		}
 		switch {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // streamWriter feeds a Stream as the encoder does: frames to a spool.
@@ -55,7 +57,7 @@ func TestStreamReadersGetEverythingFromTheStart(t *testing.T) {
 		}()
 	}
 	for _, p := range []string{"def", "", "ghi"} {
-		time.Sleep(time.Millisecond)
+		time.Sleep(time.Millisecond) // a render's frames come in over time
 		w.write(p)
 	}
 	s.finish(nil)
@@ -76,7 +78,7 @@ func TestStreamErrorAndCancel(t *testing.T) {
 	s := w.s
 	ctx, cancel := context.WithCancel(context.Background())
 	r := s.Reader(ctx)
-	go func() { time.Sleep(5 * time.Millisecond); cancel() }()
+	go func() { time.Sleep(5 * time.Millisecond); cancel() }() // mostly while Read waits; before is fine too
 	if _, err := r.Read(make([]byte, 8)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled read: %v", err)
 	}
@@ -111,7 +113,7 @@ func TestSpoolClosedWhenEveryoneIsDone(t *testing.T) {
 	st.mu.Lock()
 	sp := st.sp
 	st.mu.Unlock()
-	time.Sleep(10 * streamGrace)
+	time.Sleep(10 * streamGrace) // the grace period over: only the listener keeps the spool
 	if sp.closed() {
 		t.Fatal("spool closed while a listener was still reading it")
 	}
@@ -119,10 +121,34 @@ func TestSpoolClosedWhenEveryoneIsDone(t *testing.T) {
 	if err != nil || len(rest) == 0 {
 		t.Fatalf("rest of the stream: %d bytes, %v", len(rest), err)
 	}
-	for i := 0; !sp.closed(); i++ {
-		if i > 1000 {
-			t.Fatal("spool left open after the render, its listener and the grace period")
-		}
-		time.Sleep(5 * time.Millisecond)
+	testwait.Eventually(t, sp.closed, "the spool closed after the render, its listener and the grace period")
+}
+
+// A listener handed a stream once its grace period is over (a takeover
+// that outlasted it on a busy machine) gets the render's own end, or is
+// sent to the stored file: never errSpoolGone alone, a 500 (issue 20).
+func TestStreamReaderAfterGrace(t *testing.T) {
+	grace := streamGrace
+	streamGrace = time.Millisecond
+	t.Cleanup(func() { streamGrace = grace })
+	boom := errors.New("engine died")
+	for _, tt := range []struct {
+		name     string
+		end, got error
+	}{
+		{"taken over", ErrNoLiveStream, ErrNoLiveStream},
+		{"failed", boom, boom},
+		{"stored", nil, ErrNoLiveStream}, // the api then serves the stored file
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newStreamWriter(t, "ID3")
+			w.write("abc")
+			w.sp.release() // the encoder is done with it
+			w.s.finish(tt.end)
+			testwait.Eventually(t, w.sp.closed, "the spool released after the grace period")
+			if _, err := io.ReadAll(w.s.Reader(context.Background())); !errors.Is(err, tt.got) {
+				t.Fatalf("read after the grace period: %v, want %v", err, tt.got)
+			}
+		})
 	}
 }

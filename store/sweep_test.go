@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // sentenceKey is where the sentence cache keeps a sentence's audio.
@@ -25,17 +26,6 @@ func temps(t *testing.T, root string) []string {
 		return nil
 	})
 	return out
-}
-
-// waitFor polls cond until it holds, failing after a generous deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // TestHelperPutForever is the process killed by TestDirSweepAfterKill: it
@@ -65,7 +55,7 @@ func TestDirSweepAfterKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the helper's temporary file", func() bool { return len(temps(t, root)) == 1 })
+	testwait.Eventually(t, func() bool { return len(temps(t, root)) == 1 }, "the helper's temporary file")
 	cmd.Process.Kill()
 	cmd.Wait()
 
@@ -94,7 +84,7 @@ func TestDirSweepSparesWritesInProgress(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- d.Put(context.Background(), sentenceKey, r) }()
 	w.Write([]byte("RIFF"))
-	waitFor(t, "the write's temporary file", func() bool { return len(temps(t, root)) == 1 })
+	testwait.Eventually(t, func() bool { return len(temps(t, root)) == 1 }, "the write's temporary file")
 	if n, err := d.Sweep(); err != nil || n != 0 {
 		t.Fatalf("Sweep during a write = %d, %v; want 0", n, err)
 	}

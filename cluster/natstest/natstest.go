@@ -15,6 +15,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"ecouter/internal/testwait"
 )
 
 // Cluster is n NATS servers forming one JetStream cluster.
@@ -83,7 +85,7 @@ func (c *Cluster) Restart(t testing.TB, i int) {
 	}
 	s.SetLoggerV2(c.log.server(c.opts[i].ServerName), false, false, false)
 	s.Start()
-	if !s.ReadyForConnections(30 * time.Second) {
+	if !s.ReadyForConnections(testwait.Scale(testwait.Timeout)) {
 		t.Fatalf("NATS server %d not ready", i+1)
 	}
 	c.Servers[i] = s
@@ -101,22 +103,16 @@ func (c *Cluster) waitJetStream(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: "natstest_ready", Replicas: len(c.URLs), Subjects: []string{"natstest.ready"}})
-		if err == nil {
-			err = js.DeleteStream(ctx, "natstest_ready")
+	var last error
+	testwait.Eventually(t, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), testwait.Scale(2*time.Second))
+		defer cancel()
+		_, last = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: "natstest_ready", Replicas: len(c.URLs), Subjects: []string{"natstest.ready"}})
+		if last == nil {
+			last = js.DeleteStream(ctx, "natstest_ready")
 		}
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("NATS cluster has no JetStream leader: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return last == nil
+	}, "a JetStream leader in the NATS cluster (last error: %v)", &last)
 }
 
 func freePorts(t testing.TB, n int) []int {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"ecouter/internal/testwait"
 )
 
 // The nats-server binary, built once per test binary from the module
@@ -65,24 +67,22 @@ func Process(t testing.TB) string {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-done:
-		case <-time.After(30 * time.Second):
+		case <-time.After(testwait.Scale(30 * time.Second)):
 			cmd.Process.Kill()
 			<-done
 		}
 	})
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		nc, err := nats.Connect(url, nats.Timeout(time.Second))
-		if err == nil {
-			nc.Close()
-			return url
-		}
+	testwait.Eventually(t, func() bool {
 		select {
 		case <-done:
 			t.Fatalf("nats-server exited: %s", out.String())
-		case <-time.After(50 * time.Millisecond):
+		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nats-server not answering after 60 s: %v", err)
+		nc, err := nats.Connect(url, nats.Timeout(testwait.Scale(time.Second)))
+		if err == nil {
+			nc.Close()
 		}
-	}
+		return err == nil
+	}, "nats-server answering")
+	return url
 }

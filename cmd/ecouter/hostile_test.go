@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"ecouter/internal/testwait"
 	"ecouter/store/s3test"
 	"ecouter/synth/polly/pollytest"
 )
@@ -51,21 +52,20 @@ func serveCmd(t *testing.T, env map[string]string) (string, *syncBuffer) {
 		}
 	})
 	base := "http://" + addr
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	testwait.Eventually(t, func() bool {
 		select {
 		case err := <-done:
+			done <- err // for the cleanup
 			t.Fatalf("serve exited: %v\n%s", err, log)
 		default:
 		}
-		if res, err := http.Get(base + "/healthz"); err == nil {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
 			res.Body.Close()
-			return base, log
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve not answering after 30s\n%s", log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return err == nil
+	}, "serve answering\n%s", log)
+	return base, log
 }
 
 // hostileCMS is an article API that misbehaves on purpose: redirects off
@@ -268,9 +268,7 @@ func TestHostileCMS(t *testing.T) {
 	// Keys in the query never reach the log. The request's line is
 	// written once its answer is sent: wait for it.
 	get(t, base+"/feed.xml?api_key=s3cret-in-query&category=x")
-	for end := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), "uri=/feed.xml") && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Eventually(t, func() bool { return strings.Contains(log.String(), "/feed.xml?") }, "the feed's request logged (its uri is quoted: it holds =)\n%s", log)
 	if strings.Contains(log.String(), "s3cret-in-query") || !strings.Contains(log.String(), "api_key=REDACTED") {
 		t.Errorf("query key in the log:\n%s", log)
 	}
@@ -351,14 +349,10 @@ func TestS3OutageServe(t *testing.T) {
 	get(t, base+"/v1/articles/art-1/audio.mp3") // rendered, streamed
 	// The stream ends before the render is done with its scheduler (the
 	// lease's result): wait for the manifest to say the audio is stored.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, body := get(t, base+"/v1/articles/art-1"); strings.Contains(string(body), `"status":"ready"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first listen's render was not stored within 30 s")
-		}
-	}
+	testwait.Eventually(t, func() bool {
+		_, body := get(t, base+"/v1/articles/art-1")
+		return strings.Contains(string(body), `"status":"ready"`)
+	}, "the first listen's render stored")
 	res, mp3 := get(t, base+"/v1/articles/art-1/audio.mp3")
 	if res.StatusCode != 200 || res.Header.Get("Accept-Ranges") != "bytes" {
 		t.Fatalf("stored audio: %d", res.StatusCode)
@@ -369,14 +363,10 @@ func TestS3OutageServe(t *testing.T) {
 
 	srv.Stop()
 	// /readyz reuses its last result for a few seconds.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if res, _ := get(t, base+"/readyz"); res.StatusCode == 503 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("readyz still ready 30s into the S3 outage")
-		}
-	}
+	testwait.Eventually(t, func() bool {
+		res, _ := get(t, base+"/readyz")
+		return res.StatusCode == 503
+	}, "readyz failing in the S3 outage")
 	statuses := map[string]int{}
 	for _, path := range []string{"/v1/articles/art-1/audio.mp3", "/v1/articles/art-1", "/v1/articles/art-2/audio.mp3",
 		"/v1/articles/art-1/download", "/feed.xml", "/readyz"} {
@@ -396,14 +386,10 @@ func TestS3OutageServe(t *testing.T) {
 	}
 
 	srv.Start()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if res, _ := get(t, base+"/readyz"); res.StatusCode == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("readyz still failing 30s after S3 came back")
-		}
-	}
+	testwait.Eventually(t, func() bool {
+		res, _ := get(t, base+"/readyz")
+		return res.StatusCode == 200
+	}, "readyz ready once S3 is back")
 	res, again := get(t, base+"/v1/articles/art-1/audio.mp3")
 	if res.StatusCode != 200 || string(again) != string(mp3) {
 		t.Fatalf("after recovery: %d, %d bytes (had %d)", res.StatusCode, len(again), len(mp3))

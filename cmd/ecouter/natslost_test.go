@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ecouter/cluster/natstest"
+	"ecouter/internal/testwait"
 )
 
 // TestNATSLostRestarts: a NATS connection closed for good (here the
@@ -34,16 +35,14 @@ func TestNATSLostRestarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		for deadline := time.Now().Add(60 * time.Second); ; {
-			if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+		testwait.Eventually(t, func() bool {
+			c, err := net.Dial("tcp", "127.0.0.1:"+port)
+			if err == nil {
 				c.Close()
-				return cmd
 			}
-			if time.Now().After(deadline) {
-				t.Fatal("nats-server not listening after 60 s")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return err == nil
+		}, "nats-server listening")
+		return cmd
 	}
 	first := server()
 	cms := newHostileCMS(t)
@@ -58,8 +57,8 @@ func TestNATSLostRestarts(t *testing.T) {
 
 	select {
 	case <-p.done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("still running 60 s after its NATS connection was refused for good:\n%s", p.log)
+	case <-time.After(testwait.Scale(testwait.Timeout)):
+		t.Fatalf("still running %v after its NATS connection was refused for good:\n%s", testwait.Scale(testwait.Timeout), p.log)
 	}
 	if code := p.cmd.ProcessState.ExitCode(); code == 0 {
 		t.Fatalf("exit code 0 after NATS was lost:\n%s", p.log)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"ecouter/internal/testwait"
 )
 
 // articlePage is a news site's article page as a CMS draws it: the title
@@ -70,9 +72,9 @@ func pageLook(t *testing.T, ctx context.Context) pageState {
 	return s
 }
 
-func pageWait(t *testing.T, ctx context.Context, within time.Duration, what string, ok func(pageState) bool) pageState {
+func pageWait(t *testing.T, ctx context.Context, what string, ok func(pageState) bool) pageState {
 	t.Helper()
-	return poll(t, ctx, pageStateJS, within, what, ok)
+	return poll(t, ctx, pageStateJS, what, ok)
 }
 
 // box is a control's size on screen, in CSS pixels.
@@ -153,10 +155,10 @@ func TestPlayerOnArticlePage(t *testing.T) {
 		t.Fatalf("render court: %d %s", res.StatusCode, body)
 	}
 	m := manifestOf(t, srv.URL, "court")
-	ctx := browser(t, 90*time.Second)
+	ctx := browser(t)
 
 	act(t, ctx, "open the article page", chromedp.Navigate(srv.URL+"/article"))
-	s := pageWait(t, ctx, 5*time.Second, "the player to be ready", func(s pageState) bool { return s.State == "idle" })
+	s := pageWait(t, ctx, "the player to be ready", func(s pageState) bool { return s.State == "idle" })
 	if want := "Écouter · 1 min"; s.Label != want {
 		t.Errorf("button says %q before play, want %q", s.Label, want)
 	}
@@ -177,7 +179,7 @@ func TestPlayerOnArticlePage(t *testing.T) {
 	}
 
 	act(t, ctx, "click the button", chromedp.Click(chromedp.CSS("button[data-ecouter-article]")))
-	pageWait(t, ctx, 5*time.Second, "playing", func(s pageState) bool { return s.State == "playing" })
+	pageWait(t, ctx, "playing", func(s pageState) bool { return s.State == "playing" })
 	// The heading is a screen below the first paragraph: the page follows.
 	heading := -1
 	for i, c := range m.Cues {
@@ -185,7 +187,7 @@ func TestPlayerOnArticlePage(t *testing.T) {
 			heading = i
 		}
 	}
-	s = pageWait(t, ctx, 15*time.Second, "the heading to be read and shown", func(s pageState) bool {
+	s = pageWait(t, ctx, "the heading to be read and shown", func(s pageState) bool {
 		return len(s.Current) == 1 && s.Current[0] == heading && s.InView
 	})
 	if s.ScrollY < 100 {
@@ -193,14 +195,15 @@ func TestPlayerOnArticlePage(t *testing.T) {
 	}
 	// Once the smooth scroll has settled, the reader scrolls back up: the
 	// page no longer follows.
-	for y := -1.0; y != s.ScrollY; {
-		y = s.ScrollY
-		time.Sleep(150 * time.Millisecond)
+	testwait.Eventually(t, func() bool {
+		y := s.ScrollY
+		time.Sleep(150 * time.Millisecond) // settled: no move for this long
 		s = pageLook(t, ctx)
-	}
+		return s.ScrollY == y
+	}, "the smooth scroll to settle")
 	act(t, ctx, "scroll back to the top",
 		chromedp.Evaluate[chromedp.Void](`dispatchEvent(new WheelEvent("wheel", {deltaY: -500})); scrollTo({top: 0, behavior: "instant"})`))
-	s = pageWait(t, ctx, 10*time.Second, "the next sentence", func(s pageState) bool {
+	s = pageWait(t, ctx, "the next sentence", func(s pageState) bool {
 		return len(s.Current) == 1 && s.Current[0] > heading
 	})
 	if s.ScrollY > 10 || s.InView {
@@ -209,16 +212,16 @@ func TestPlayerOnArticlePage(t *testing.T) {
 
 	// −15 s and +15 s, by click and by keyboard.
 	act(t, ctx, "pause", chromedp.Click(chromedp.CSS("button[data-ecouter-article]")))
-	s = pageWait(t, ctx, 3*time.Second, "paused", func(s pageState) bool { return s.State == "paused" })
+	s = pageWait(t, ctx, "paused", func(s pageState) bool { return s.State == "paused" })
 	act(t, ctx, "click −15 s", chromedp.Click(chromedp.CSS("button.ecouter-back")))
-	s = pageWait(t, ctx, 3*time.Second, "the start", func(s pageState) bool { return s.Time < 0.1 })
+	s = pageWait(t, ctx, "the start", func(s pageState) bool { return s.Time < 0.1 })
 	act(t, ctx, "press → on the button", chromedp.Focus(chromedp.CSS("button[data-ecouter-article]")), chromedp.KeyEvent(kb.ArrowRight))
-	s = pageWait(t, ctx, 3*time.Second, "15 s later", func(s pageState) bool { return s.Time > 14.9 })
+	s = pageWait(t, ctx, "15 s later", func(s pageState) bool { return s.Time > 14.9 })
 	if want := min(15, m.Duration); s.Time > want+0.1 {
 		t.Errorf("after → from 0: %.2f s, want %.2f", s.Time, want)
 	}
 	act(t, ctx, "click +15 s", chromedp.Click(chromedp.CSS("button.ecouter-forward")))
-	pageWait(t, ctx, 3*time.Second, "the end", func(s pageState) bool { return s.Time >= m.Duration-0.1 })
+	pageWait(t, ctx, "the end", func(s pageState) bool { return s.Time >= m.Duration-0.1 })
 	act(t, ctx, "press ← on −15 s", chromedp.Focus(chromedp.CSS("button.ecouter-back")), chromedp.KeyEvent(kb.ArrowLeft))
-	pageWait(t, ctx, 3*time.Second, "15 s back", func(s pageState) bool { return s.Time > m.Duration-15.1 && s.Time < m.Duration-14.9 })
+	pageWait(t, ctx, "15 s back", func(s pageState) bool { return s.Time > m.Duration-15.1 && s.Time < m.Duration-14.9 })
 }

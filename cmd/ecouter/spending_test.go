@@ -12,6 +12,7 @@ import (
 
 	"ecouter/cluster"
 	"ecouter/cluster/natstest"
+	"ecouter/internal/testwait"
 	"ecouter/synth"
 	"ecouter/synth/polly/pollytest"
 )
@@ -44,15 +45,14 @@ func startServe(t *testing.T, env map[string]string) (base string, stop func()) 
 	}
 	t.Cleanup(stop)
 	base = "http://" + addr
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(base + "/healthz"); err == nil {
+	testwait.Eventually(t, func() bool {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
 			res.Body.Close()
-			return base, stop
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve not answering after 60s\n%s", log)
-		}
-	}
+		return err == nil
+	}, "serve answering\n%s", log)
+	return base, stop
 }
 
 // TestSpendingCapSharedAndKept: the day's billed characters survive a
@@ -114,15 +114,11 @@ func TestSpendingCapSharedAndKept(t *testing.T) {
 		listen(bases[1], 2, 6)
 		// Each node reads the shared count again once what it saw is a
 		// second old.
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			a, b := metric(t, bases[0], "ecouter_billed_characters_today"), metric(t, bases[1], "ecouter_billed_characters_today")
-			if a == b && a > 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the nodes report %v and %v billed today", a, b)
-			}
-		}
+		var billed [2]float64
+		testwait.Eventually(t, func() bool {
+			billed = [2]float64{metric(t, bases[0], "ecouter_billed_characters_today"), metric(t, bases[1], "ecouter_billed_characters_today")}
+			return billed[0] == billed[1] && billed[0] > 0
+		}, "both nodes to report one count billed today (last: %v)", &billed)
 		if b := polly.BilledCharacters(); b > 60 {
 			t.Fatalf("two nodes billed %d characters for a cap of 60", b)
 		}
@@ -142,11 +138,7 @@ func TestSpendingCapSharedAndKept(t *testing.T) {
 		if _, err := count.Add(context.Background(), synth.Day(time.Now()), 60); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(30 * time.Second); metric(t, bases[0], "ecouter_billed_characters_today") < 60; time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatal("node 0 never read the count the third node wrote")
-			}
-		}
+		testwait.Eventually(t, func() bool { return metric(t, bases[0], "ecouter_billed_characters_today") >= 60 }, "node 0 to read the count the third node wrote")
 		failed := `ecouter_renders_total{outcome="error"}`
 		before := metric(t, bases[0], failed)
 		listen(bases[0], 6, 10)

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // listenersDuringTakeover is issue 19's 500 "the render was taken over:
@@ -28,17 +29,14 @@ func listenersDuringTakeover(t *testing.T, procs []*proc, news *newsroom, spoken
 			res.Body.Close()
 		}
 	}()
-	for deadline := time.Now().Add(60 * time.Second); ; {
+	testwait.Eventually(t, func() bool {
 		_, body := get(t, owner.base+"/v1/articles/"+id)
 		var m struct{ Status string }
-		if json.Unmarshal(body, &m) == nil && m.Status == "rendering" {
-			break
+		if json.Unmarshal(body, &m) == nil && m.Status == "ready" {
+			t.Fatalf("the owner rendered before it was killed: %s", body)
 		}
-		if m.Status == "ready" || time.Now().After(deadline) {
-			t.Fatalf("the owner is not rendering: %s", body)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return m.Status == "rendering"
+	}, "the owner rendering")
 
 	var mu sync.Mutex
 	outcomes := map[string]int{}
@@ -81,17 +79,17 @@ func listenersDuringTakeover(t *testing.T, procs []*proc, news *newsroom, spoken
 	owner.kill() // mid-render
 	// First listens on the others while the lease runs out and the render
 	// is taken over, until it is stored.
-	for deadline := time.Now().Add(90 * time.Second); !allReady(t, procs[1], []string{id}); {
-		if time.Now().After(deadline) {
-			t.Fatal("the render taken over not stored after 90 s")
+	testwait.Eventually(t, func() bool {
+		if allReady(t, procs[1], []string{id}) {
+			return true
 		}
 		for _, p := range procs[1:] {
 			wg.Add(1)
 			go listen(p)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	owner.start()
+		return false
+	}, "the render taken over stored")
+	owner.start(t)
 	wg.Add(1)
 	listen(owner)
 	wg.Wait()

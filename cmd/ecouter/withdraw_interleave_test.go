@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ecouter/cluster/natstest"
+	"ecouter/internal/testwait"
 )
 
 // A withdrawal stays withdrawn: POST render (queued or waited for) and
@@ -147,9 +148,12 @@ func interleave(t *testing.T, bases []string, st string) {
 // settle waits until no job is queued, waiting for a retry or running.
 func settle(t *testing.T, base string) {
 	t.Helper()
+	// Three empty answers in a row: a job waiting for its retry shows
+	// between them.
 	quiet := 0
-	for deadline := time.Now().Add(2 * time.Minute); quiet < 3; time.Sleep(100 * time.Millisecond) {
-		_, body := do(t, http.MethodGet, base+"/v1/jobs", "Authorization", "Bearer "+testKey)
+	var body []byte
+	testwait.Eventually(t, func() bool {
+		_, body = do(t, http.MethodGet, base+"/v1/jobs", "Authorization", "Bearer "+testKey)
 		var q struct{ Queued, Running int }
 		if err := json.Unmarshal(body, &q); err != nil {
 			t.Fatalf("GET /v1/jobs: %s", body)
@@ -159,10 +163,8 @@ func settle(t *testing.T, base string) {
 		} else {
 			quiet = 0
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("render queue not empty after 2 min: %s", body)
-		}
-	}
+		return quiet >= 3
+	}, "the render queue empty (last: %s)", &body)
 }
 
 // endState lists how the article's state differs from what the last call

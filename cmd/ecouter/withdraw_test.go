@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // A withdrawn article answers 410 "withdrawn" on every route, at once and
@@ -92,14 +93,10 @@ func TestWithdrawal(t *testing.T) {
 	// The second job must not be dropped as a duplicate of the first.
 	ready := func(what string) {
 		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			if _, body := get(t, srv2.URL+"/v1/articles/court"); bytes.Contains(body, []byte(`"status":"ready"`)) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: court not ready within 30 s", what)
-			}
-		}
+		testwait.Eventually(t, func() bool {
+			_, body := get(t, srv2.URL+"/v1/articles/court")
+			return bytes.Contains(body, []byte(`"status":"ready"`))
+		}, "court ready after the %s", what)
 	}
 	hook := func() {
 		t.Helper()
@@ -111,16 +108,11 @@ func TestWithdrawal(t *testing.T) {
 	ready("queued render")
 	// The first hook's job done before the withdrawal (one still queued or
 	// running across it is dropped or cut: TestWithdrawalInterleaved).
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	testwait.Eventually(t, func() bool {
 		_, body := do(t, http.MethodGet, srv2.URL+"/v1/jobs", "Authorization", "Bearer "+testKey)
 		var st struct{ Queued, Running int }
-		if json.Unmarshal(body, &st) == nil && st.Queued == 0 && st.Running == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the first hook's job did not finish: %s", body)
-		}
-	}
+		return json.Unmarshal(body, &st) == nil && st.Queued == 0 && st.Running == 0
+	}, "the first hook's job finished")
 	if res, body := do(t, http.MethodDelete, srv2.URL+"/v1/articles/court", "Authorization", "Bearer "+testKey); res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 		t.Fatalf("DELETE: %d %s", res.StatusCode, body)
 	}

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // TestWordPressPluginGuards runs the plugin configured by its settings page
@@ -46,10 +48,10 @@ func TestWordPressPluginGuards(t *testing.T) {
 		t.Errorf("the key is bound to %q, want %q", s.Origin, service)
 	}
 	id := site.publish("Le port rouvre ses quais", "<!-- wp:paragraph --><p>Les quais du port rouvrent après deux ans de travaux.</p><!-- /wp:paragraph -->", 0)
-	waitUntil(t, 60*time.Second, "the published post's audio", func() bool {
+	testwait.Eventually(t, func() bool {
 		m, _ := manifestStatus(t, base, id)
 		return m.Status == "ready"
-	})
+	}, "the published post's audio")
 
 	t.Run("key", func(t *testing.T) { wordpressKeyOrigin(t, site, service, id) })
 	t.Run("token", func(t *testing.T) { wordpressTokenReplay(t, site, spy, id) })
@@ -102,7 +104,7 @@ ecouter_settings_page();`)
 // for minutes, not for the 10 to 20 of an HMAC of the time.
 func wordpressTokenReplay(t *testing.T, site *wpSite, spy, id string) {
 	var sent url.Values
-	waitUntil(t, 10*time.Second, "the site's background request in the log", func() bool {
+	testwait.Eventually(t, func() bool {
 		b, _ := os.ReadFile(spy)
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			var body map[string]string
@@ -114,7 +116,7 @@ func wordpressTokenReplay(t *testing.T, site *wpSite, spy, id string) {
 			}
 		}
 		return sent != nil
-	})
+	}, "the site's background request in the log")
 	res, err := http.PostForm(site.url+"/wp-admin/admin-ajax.php", sent)
 	if err != nil {
 		t.Fatal(err)
@@ -176,18 +178,18 @@ echo wp_insert_post(array('post_title' => 'Offre de nos partenaires', 'post_stat
 	// A category becomes excluded: its posts' audio is withdrawn by the
 	// plugin, from WP-Cron (run here as a system cron would).
 	inAgenda := site.publish("Concert sur la place", "<!-- wp:paragraph --><p>Un concert gratuit samedi soir.</p><!-- /wp:paragraph -->", agenda)
-	waitUntil(t, 60*time.Second, "the agenda post's audio", func() bool {
+	testwait.Eventually(t, func() bool {
 		m, _ := manifestStatus(t, base, inAgenda)
 		return m.Status == "ready"
-	})
+	}, "the agenda post's audio")
 	site.php(fmt.Sprintf(`update_option('ecouter_excluded_categories', array(%d, %d));`, partners, agenda))
 	if res, _ := get(t, site.url+"/wp-cron.php"); res.StatusCode != 200 {
 		t.Fatalf("wp-cron.php: %d", res.StatusCode)
 	}
-	waitUntil(t, 30*time.Second, "the newly excluded post's audio withdrawn", func() bool {
+	testwait.Eventually(t, func() bool {
 		_, code := manifestStatus(t, base, inAgenda)
 		return code == http.StatusGone
-	})
+	}, "the newly excluded post's audio withdrawn")
 	if _, feed := get(t, base+"/feed.xml"); bytes.Contains(feed, []byte("ecouter:"+inAgenda)) {
 		t.Error("a withdrawn excluded post is still in the feed")
 	}
@@ -195,10 +197,10 @@ echo wp_insert_post(array('post_title' => 'Offre de nos partenaires', 'post_stat
 	// Switched off without the plugin's call reaching the service: the
 	// service takes the stored audio down itself once its TTL is over.
 	site.php(`update_post_meta(` + id + `, '_ecouter_disabled', '1');`)
-	waitUntil(t, 30*time.Second, "the stored audio of a post excluded since taken down", func() bool {
+	testwait.Eventually(t, func() bool {
 		res, _ := get(t, base+"/v1/articles/"+id+"/audio.mp3")
 		return res.StatusCode != http.StatusOK
-	})
+	}, "the stored audio of a post excluded since taken down")
 	if res, body := get(t, base+"/v1/articles/"+id+"/audio.mp3"); res.StatusCode != http.StatusGone && res.StatusCode != http.StatusNotFound {
 		t.Errorf("the audio of a post excluded since: %d %s", res.StatusCode, body)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ecouter/internal/testwait"
 	"ecouter/render"
 )
 
@@ -87,7 +88,7 @@ func (g *gate) waitStarted(t *testing.T, n int) {
 	for range n {
 		select {
 		case <-g.started:
-		case <-time.After(10 * time.Second):
+		case <-time.After(testwait.Scale(testwait.Timeout)):
 			t.Fatal("render did not start")
 		}
 	}

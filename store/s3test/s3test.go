@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ecouter/internal/testwait"
 )
 
 // Credentials of the throwaway server; tests check that no error text ever
@@ -92,23 +94,19 @@ func (s *Server) Start() {
 	go func() { exited <- cmd.Wait() }()
 	s.cancel, s.exited = cancel, exited
 
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
+	testwait.Eventually(s.t, func() bool {
 		select {
 		case err := <-exited:
 			s.cancel = nil
 			s.t.Fatalf("versitygw exited before listening: %v\n%s", err, s.out.String())
-		case <-time.After(50 * time.Millisecond):
+		default:
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("versitygw not listening on %s after 20s\n%s", s.Addr, s.out.String())
+		c, err := net.DialTimeout("tcp", s.Addr, testwait.Scale(200*time.Millisecond))
+		if err == nil {
+			c.Close()
 		}
-	}
+		return err == nil
+	}, "versitygw listening on %s\n%s", s.Addr, &s.out)
 }
 
 // Stop kills the server and waits for it to exit; its data stays.
