@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ecouter/internal/testwait"
 	"ecouter/store"
 )
 
@@ -77,12 +78,12 @@ func TestServeCollectsEveryInterval(t *testing.T) {
 	}
 
 	// No render from here on: only the periodic collection removes.
-	within(t, 90*time.Second, "the superseded MP3 removed", func() bool {
+	testwait.Eventually(t, func() bool {
 		_, err := os.Stat(first[0])
 		return os.IsNotExist(err)
-	}, p.log)
+	}, "the superseded MP3 removed:\n%s", p.log)
 	gone := time.Since(replaced)
-	within(t, 90*time.Second, "the sentence cache under its cap", func() bool { return sentenceBytes(t, st) <= cacheMax }, p.log)
+	testwait.Eventually(t, func() bool { return sentenceBytes(t, st) <= cacheMax }, "the sentence cache under its cap:\n%s", p.log)
 	cacheAfter := sentenceBytes(t, st)
 	if gone < keep {
 		t.Errorf("the superseded MP3 went %v after its replacement, before ECOUTER_KEEP_PREVIOUS (%v)", gone, keep)
@@ -118,20 +119,4 @@ func sentenceBytes(t *testing.T, st string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// within checks ok until it holds, for at most d (a bound on a hang, far
-// beyond what the condition takes), and fails the test saying what it
-// waited for, with the service's log.
-func within(t *testing.T, d time.Duration, what string, ok func() bool, log fmt.Stringer) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	pause := 5 * time.Millisecond
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s:\n%s", d, what, log)
-		}
-		time.Sleep(pause)
-		pause = min(2*pause, 200*time.Millisecond)
-	}
 }

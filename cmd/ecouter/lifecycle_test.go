@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ecouter/api"
+	"ecouter/internal/testwait"
 )
 
 // servingLoops is every loop of ecouter serve, in its stop order. A loop
@@ -60,13 +61,13 @@ func TestServeLoops(t *testing.T) {
 	stopped := make(chan error, 1)
 	go func() { stopped <- n.serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()
-	within(t, 60*time.Second, "the node to serve", func() bool {
+	testwait.Eventually(t, func() bool {
 		res, err := http.Get(base + "/readyz")
 		if err == nil {
 			res.Body.Close()
 		}
 		return err == nil && res.StatusCode == http.StatusOK
-	}, log)
+	}, "the node to serve:\n%s", log)
 	cancel()
 	select {
 	case err := <-stopped:
@@ -216,13 +217,13 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 	}
 	signalled := time.Now()
 	// No new request once HTTP drains; the one in flight is still open.
-	within(t, 60*time.Second, "new connections refused", func() bool {
+	testwait.Eventually(t, func() bool {
 		c, err := net.DialTimeout("tcp", strings.TrimPrefix(p.base, "http://"), time.Second)
 		if err == nil {
 			c.Close()
 		}
 		return err != nil
-	}, p.log)
+	}, "new connections refused:\n%s", p.log)
 	select {
 	case a := <-answered:
 		t.Fatalf("the request in flight ended before its render could: %d %v", a.status, a.err)
