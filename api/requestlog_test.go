@@ -46,7 +46,8 @@ func TestRequestLogBytes(t *testing.T) {
 	srv := httptest.NewServer(New(svc, Config{APIKey: "k"}, log, nil))
 	t.Cleanup(srv.Close)
 	req(t, "GET", srv.URL+"/v1/articles/a/download", "") // rendered and stored
-	seen := map[string]int{"/v1/articles/a/download": 1} // log lines already expected per path
+	// Log lines already expected, per path and status (what line matches).
+	seen := map[string]int{"/v1/articles/a/download 200": 1}
 	for _, c := range []struct {
 		path string
 		hdr  []string
@@ -63,11 +64,12 @@ func TestRequestLogBytes(t *testing.T) {
 		// The line is written once the handler returns, which may be just
 		// after the client has read the whole answer.
 		var m [][]string
+		k := c.path + " " + strconv.Itoa(res.StatusCode)
 		testwait.Eventually(t, func() bool {
 			m = line.FindAllStringSubmatch(logs.String(), -1)
-			return len(m) >= 1+seen[c.path]
-		}, "the request line for %s in\n%s", c.path, &logs)
-		seen[c.path]++
+			return len(m) >= 1+seen[k]
+		}, "the request line for %s in\n%s", k, &logs)
+		seen[k]++
 		if len(m) == 0 {
 			t.Fatalf("no request line for %s %d in\n%s", c.path, res.StatusCode, logs.String())
 		}
