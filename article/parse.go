@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Parse builds the source a spec names (from ECOUTER_SOURCE):
+// Parse builds the source a spec names (from ECOUTER_ARTICLES):
 //
 //	"" or "samples"      the embedded sample articles (samples)
 //	"dir:PATH"           a folder of <id>.json files
