@@ -196,6 +196,11 @@ func (q *Queue) Retry(ctx context.Context, ids ...string) (int, error) {
 
 // Stats implements jobs.Queue.
 func (q *Queue) Stats(ctx context.Context) (jobs.Stats, error) {
+	// The failed jobs' watch waits for the bucket's last value, which a
+	// stream still electing its leader after a node's restart may never
+	// send: an operator's request must get 503, not hang.
+	ctx, cancel := context.WithTimeout(ctx, statsTimeout)
+	defer cancel()
 	var st jobs.Stats
 	info, err := q.jobs.Info(ctx)
 	if err != nil {
@@ -229,6 +234,9 @@ func (q *Queue) Stats(ctx context.Context) (jobs.Stats, error) {
 	}
 	return st, nil
 }
+
+// statsTimeout bounds Stats as a whole.
+const statsTimeout = 15 * time.Second
 
 // failures lists the failed jobs, newest first.
 func (q *Queue) failures(ctx context.Context) ([]jobs.Failure, error) {
