@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"ecouter/audio"
+	"ecouter/internal/testwait"
 )
 
 // The command line, run as a user would: render to a file, render ahead,
@@ -60,5 +63,39 @@ func TestCommandLine(t *testing.T) {
 		if err := run(ctx, args, getenv, &out, &errOut); err == nil {
 			t.Errorf("ecouter %s: no error", strings.Join(args, " "))
 		}
+	}
+}
+
+// overlapWriter records whether two writes were ever in progress at once.
+// A batch's progress line waits a while for another write to begin, so
+// that writers not kept apart do meet.
+type overlapWriter struct {
+	busy, overlaps atomic.Int32
+}
+
+func (w *overlapWriter) Write(p []byte) (int, error) {
+	if w.busy.Add(1) > 1 {
+		w.overlaps.Add(1)
+	}
+	if bytes.HasSuffix(p, []byte(" articles\n")) {
+		testwait.Until(time.Second, func() bool { return w.busy.Load() > 1 })
+	}
+	w.busy.Add(-1)
+	return len(p), nil
+}
+
+// A batch reports each article from its workers while the render log
+// writes too: run hands them its writers one write at a time (the data
+// race the race detector once caught on the test's buffer).
+func TestRenderRecentWritesOneAtATime(t *testing.T) {
+	dir := articleDir(t)
+	env := map[string]string{"ECOUTER_ARTICLES": "dir:" + dir, "ECOUTER_STORE": t.TempDir(),
+		"ECOUTER_LOG_LEVEL": "debug", "ECOUTER_MAX_RENDERS": "8"}
+	var w overlapWriter
+	if err := run(context.Background(), []string{"render", "--recent", "5"}, func(k string) string { return env[k] }, &w, &w); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.overlaps.Load(); n > 0 {
+		t.Fatalf("%d writes overlapped another", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -44,6 +45,10 @@ func main() {
 
 // run is main without the process: testable, and every exit goes through it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	// The log and a command's own lines (a batch's progress, from its
+	// workers) reach the same writers from several goroutines: one write
+	// at a time, as an *os.File would take them.
+	stdout, stderr = serialize(stdout), serialize(stderr)
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -82,4 +87,25 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// lockedWriter makes a writer safe for concurrent writes.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// serialize wraps w in a lockedWriter, unless it is a file: a file keeps
+// its type, so a command can still tell whether it is a terminal.
+func serialize(w io.Writer) io.Writer {
+	if _, ok := w.(*os.File); ok {
+		return w
+	}
+	return &lockedWriter{w: w}
 }
