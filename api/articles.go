@@ -45,7 +45,7 @@ func (s *Server) base(c echo.Context) string {
 func (s *Server) manifest(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	m, err := s.renders.Manifest(ctx, id)
+	m, err := s.stored.Manifest(ctx, id)
 	if err == nil {
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}

@@ -117,7 +117,7 @@ func (s *Server) decide(c echo.Context, id string) (*admission, error) {
 	if refusal == nil {
 		return a, nil
 	}
-	if _, err := s.renders.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
+	if _, err := s.stored.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
 		// Stored (nil): served, nothing started. Or a failure to report.
 		return &admission{s: s, id: id}, err
 	}
@@ -243,7 +243,7 @@ func (s *Server) ensure(c echo.Context, id string) (*render.Manifest, error) {
 // the source does not have is 404 not_found; one it has but that was
 // never rendered is 404 not_rendered.
 func (s *Server) storedOnly(ctx context.Context, id string) (*render.Manifest, error) {
-	m, err := s.renders.Manifest(ctx, id)
+	m, err := s.stored.Manifest(ctx, id)
 	if !errors.Is(err, render.ErrNotRendered) {
 		return m, err
 	}
