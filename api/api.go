@@ -91,10 +91,11 @@ type Server struct {
 	feeds    *feed.Cache
 }
 
-// New builds the Echo application with every route (routes.go). renders
+// New builds the HTTP application with every route (routes.go). renders
 // is what the handlers ask of rendering; cfg.Stored, if nil, is renders,
-// which must then be a Stored too.
-func New(renders Renders, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
+// which must then be a Stored too. It is an http.Handler, so that Echo
+// stays inside this package.
+func New(renders Renders, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) http.Handler {
 	s := &Server{renders: renders, stored: cfg.Stored, cfg: cfg, log: log,
 		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
 		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),

@@ -50,7 +50,7 @@ func (s *Server) manifest(c echo.Context) error {
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
 	if errors.Is(err, render.ErrWithdrawn) {
-		return c.JSON(http.StatusGone, map[string]string{"id": id, "status": "withdrawn", "code": "withdrawn", "error": "the article was withdrawn"})
+		return &aboutArticle{id: id, err: err} // the player reads its status
 	}
 	if !errors.Is(err, render.ErrNotRendered) {
 		return err

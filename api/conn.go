@@ -61,11 +61,7 @@ func rewriteRawError(p []byte) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	msg := http.StatusText(code)
-	if code == http.StatusBadRequest {
-		msg = "malformed request (such as an invalid %-escape in the path)"
-	}
-	body := errorJSON(code, msg)
+	body := errorJSON(code)
 	var b bytes.Buffer
 	b.WriteString("HTTP/1.1 " + strconv.Itoa(code) + " " + http.StatusText(code) + "\r\n")
 	b.WriteString("Content-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n")

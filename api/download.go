@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -61,7 +60,7 @@ func parseIDs(list string, limit int) ([]string, error) {
 		}
 	}
 	if len(ids) > limit {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("too many ids: at most %d", limit))
+		return nil, invalid(fmt.Sprintf("too many ids: at most %d", limit))
 	}
 	return ids, nil
 }

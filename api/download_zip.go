@@ -25,7 +25,7 @@ func (s *Server) downloads(c echo.Context) error {
 		return err
 	}
 	if ids == nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "give the articles as ?ids=a,b,c")
+		return invalid("give the articles as ?ids=a,b,c")
 	}
 	ctx := c.Request().Context()
 	var ms []*render.Manifest
@@ -40,7 +40,7 @@ func (s *Server) downloads(c echo.Context) error {
 		ms = append(ms, m)
 	}
 	if len(ms) == 0 {
-		return echo.NewHTTPError(http.StatusNotFound, "none of these articles is rendered yet")
+		return errNoneRendered
 	}
 
 	h := c.Response().Header()

@@ -36,7 +36,7 @@ type batchResult struct {
 func (s *Server) renderBatch(c echo.Context) error {
 	var req batchRequest
 	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, `want a JSON body {"ids": ["a", "b"]} or {"recent": 10}`)
+		return invalid(`want a JSON body {"ids": ["a", "b"]} or {"recent": 10}`)
 	}
 	ids, err := s.batchIDs(c.Request().Context(), req)
 	if err != nil {
@@ -80,9 +80,9 @@ func (s *Server) renderBatch(c echo.Context) error {
 func (s *Server) batchIDs(ctx context.Context, req batchRequest) ([]string, error) {
 	switch {
 	case len(req.IDs) > 0 && req.Recent > 0:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, `give "ids" or "recent", not both`)
+		return nil, invalid(`give "ids" or "recent", not both`)
 	case len(req.IDs) > maxBatch || req.Recent > maxBatch:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("at most %d articles per batch", maxBatch))
+		return nil, invalid(fmt.Sprintf("at most %d articles per batch", maxBatch))
 	case len(req.IDs) > 0:
 		var ids []string
 		for _, id := range req.IDs {
@@ -94,22 +94,23 @@ func (s *Server) batchIDs(ctx context.Context, req batchRequest) ([]string, erro
 		return ids, nil
 	case req.Recent > 0:
 		if s.cfg.Feed.Lister == nil {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "this article source cannot list recent articles: give ids")
+			return nil, invalid(noRecent)
 		}
 		ids, err := s.cfg.Feed.Lister.Recent(ctx, req.Recent, req.Category)
 		switch {
 		case errors.Is(err, errors.ErrUnsupported):
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "this article source cannot list recent articles: give ids")
-		case errors.Is(err, article.ErrNoCategory):
-			return nil, echo.NewHTTPError(http.StatusNotFound, "no such category")
-		case err != nil:
+			return nil, invalid(noRecent)
+		case err != nil: // article.ErrNoCategory among others
 			return nil, err
 		}
 		return ids, nil
 	default:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, `want {"ids": ["a", "b"]} or {"recent": 10}`)
+		return nil, invalid(`want {"ids": ["a", "b"]} or {"recent": 10}`)
 	}
 }
+
+// noRecent refuses {"recent": N} from a source that cannot list.
+const noRecent = "this article source cannot list recent articles: give ids"
 
 // renderAll renders ids through the one batch renderer; the feed is
 // rebuilt after each. done, if set, receives every result; failures are

@@ -16,7 +16,7 @@ import (
 
 func (s *Server) jobs(c echo.Context) error {
 	if s.cfg.Jobs == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+		return errNoQueue
 	}
 	st, err := s.cfg.Jobs.Stats(c.Request().Context())
 	if err != nil {
@@ -29,18 +29,18 @@ func (s *Server) jobs(c echo.Context) error {
 // with an empty body or no ids.
 func (s *Server) retryJobs(c echo.Context) error {
 	if s.cfg.Jobs == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+		return errNoQueue
 	}
 	var req struct {
 		IDs []string `json:"ids"`
 	}
 	if c.Request().ContentLength != 0 {
 		if err := c.Bind(&req); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, `want a JSON body {"ids": ["a", "b"]}, or none to retry every failed job`)
+			return invalid(`want a JSON body {"ids": ["a", "b"]}, or none to retry every failed job`)
 		}
 	}
 	if len(req.IDs) > maxBatch {
-		return echo.NewHTTPError(http.StatusBadRequest, "too many ids: give at most 100, or none to retry every failed job")
+		return invalid("too many ids: give at most 100, or none to retry every failed job")
 	}
 	for _, id := range req.IDs {
 		if err := article.ValidID(id); err != nil {
