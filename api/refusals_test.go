@@ -83,10 +83,6 @@ func TestRefusalsKeepTheirAnswers(t *testing.T) {
 		{name: "wrong API key", method: "POST", url: srv.URL + "/v1/render", body: `{"ids":["a"]}`, hdr: []string{"Authorization", "Bearer x"}, status: 401,
 			want:    map[string]any{"code": "unauthorized", "error": "missing or wrong API key: send Authorization: Bearer <ECOUTER_API_KEY>"},
 			wwwAuth: `Bearer realm="ecouter"`},
-		{name: "no render queue", method: "GET", url: srv.URL + "/v1/jobs", hdr: auth, status: 404,
-			want: map[string]any{"code": "not_found", "error": "this service has no render queue"}},
-		{name: "no queue to retry", method: "POST", url: srv.URL + "/v1/jobs/retry", hdr: auth, status: 404,
-			want: map[string]any{"code": "not_found", "error": "this service has no render queue"}},
 		{name: "zip without ids", method: "GET", url: srv.URL + "/v1/downloads", status: 400,
 			want: map[string]any{"code": "bad_request", "error": "give the articles as ?ids=a,b,c"}},
 		{name: "zip of too many", method: "GET", url: srv.URL + "/v1/downloads?ids=" + manyIDs, status: 400,
@@ -155,6 +151,9 @@ func TestRefusalProblems(t *testing.T) {
 			"this article could not be read a moment ago: try again later", time.Minute}},
 		{invalid("give ids"), problem{400, "bad_request", "give ids", 0}},
 		{fmt.Errorf("x: %w", errNoKey), problem{403, "forbidden", "this endpoint is disabled: set ECOUTER_API_KEY to enable it", 0}},
+		// GET /v1/jobs and POST /v1/jobs/retry on a service without a queue.
+		{errNoQueue, problem{404, "not_found", "this service has no render queue", 0}},
+		{errNoneRendered, problem{404, "not_found", "none of these articles is rendered yet", 0}},
 	}
 	for _, c := range cases {
 		if got := problemOf(c.err); got != c.want {
