@@ -13,10 +13,10 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"ecouter/delivery"
+	"ecouter/feed"
 	"ecouter/jobs"
-	"ecouter/render"
 )
 
 // Config holds what the HTTP layer needs to know.
@@ -58,6 +58,9 @@ type Config struct {
 	// cannot recover by itself (its NATS connection closed for good) and
 	// must be restarted.
 	Live []Check
+	// Stored is what is stored (manifests, audio, listing, withdrawals);
+	// nil: the renders given to New, which must then be a Stored.
+	Stored Stored
 	// Budget is the paid engine's daily spending cap; nil: none. Once it
 	// is spent, listens that would start a render get 503 at once.
 	Budget interface {
@@ -76,22 +79,31 @@ type Check struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	renders  *render.Service
+	renders  Renders
+	stored   Stored
 	cfg      Config
 	log      *slog.Logger
 	limit    *listenLimit // nil: no limit
 	starting *starting    // listeners' renders being admitted or started
 	backoff  *backoff
 	ready    *readiness
-	files    *openFiles // the stored MP3s served lately, kept open
+	files    *delivery.OpenFiles // the stored MP3s served lately, kept open
+	feeds    *feed.Cache
 }
 
-// New builds the Echo application with every route.
-func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) *echo.Echo {
-	s := &Server{renders: renders, cfg: cfg, log: log,
+// New builds the HTTP application with every route (routes.go). renders
+// is what the handlers ask of rendering; cfg.Stored, if nil, is renders,
+// which must then be a Stored too. It is an http.Handler, so that Echo
+// stays inside this package.
+func New(renders Renders, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) http.Handler {
+	s := &Server{renders: renders, stored: cfg.Stored, cfg: cfg, log: log,
 		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
 		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),
-		files: newOpenFiles(maxOpenFiles)}
+		files: delivery.NewOpenFiles(delivery.DefaultOpenFiles)}
+	if s.stored == nil && renders != nil {
+		s.stored = renders.(Stored)
+	}
+	s.feeds = s.newFeeds()
 	if s.limit != nil && cfg.NetsPer48 != 0 {
 		s.limit.per48 = cfg.NetsPer48
 		if cfg.NetsPer48 < 0 {
@@ -99,37 +111,15 @@ func New(renders *render.Service, cfg Config, log *slog.Logger, gatherer prometh
 		}
 	}
 	if cfg.Changes != nil {
-		cfg.Changes(s.files.dropArticle)
+		cfg.Changes(s.files.DropArticle)
+		cfg.Changes(func(string) { s.feeds.Invalidate() })
 	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = clientIP(cfg.TrustedProxies)
-	e.Pre(secureHeaders)
-	// The request log is outermost, so it sees the response of every
-	// request, recovered panics included.
-	e.Use(s.logRequests())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
-	e.Use(validID)
-	e.Use(cacheTags)
-
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	if gatherer != nil {
-		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
-	}
-
-	v1 := e.Group("/v1")
-	v1.GET("/articles/:id", s.manifest)
-	v1.GET("/articles/:id/audio.mp3", s.audio)
-	v1.HEAD("/articles/:id/audio.mp3", s.audio)
-	v1.GET("/articles/:id/transcript.vtt", s.transcript)
-	v1.GET("/articles/:id/script", s.script)
-	v1.POST("/articles/:id/render", s.render, s.requireKey, middleware.BodyLimit("64K"))
-	s.jobRoutes(v1)
-	s.playerRoutes(e)
-	s.feedRoutes(e)
+	s.routes(e, gatherer)
 	return e
 }
 

@@ -45,12 +45,12 @@ func (s *Server) base(c echo.Context) string {
 func (s *Server) manifest(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
-	m, err := s.renders.Manifest(ctx, id)
+	m, err := s.stored.Manifest(ctx, id)
 	if err == nil {
 		return c.JSON(http.StatusOK, s.view(c, id, "ready", m))
 	}
 	if errors.Is(err, render.ErrWithdrawn) {
-		return c.JSON(http.StatusGone, map[string]string{"id": id, "status": "withdrawn", "code": "withdrawn", "error": "the article was withdrawn"})
+		return &aboutArticle{id: id, err: err} // the player reads its status
 	}
 	if !errors.Is(err, render.ErrNotRendered) {
 		return err

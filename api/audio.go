@@ -4,12 +4,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"ecouter/delivery"
 	"ecouter/render"
 )
 
@@ -43,16 +43,16 @@ func (s *Server) audio(c echo.Context) error {
 	v := c.QueryParam("v")
 	current := v == "" || strings.HasPrefix(m.Key, v)
 	if current {
-		if f := s.files.get(m.Audio); f != nil {
-			defer s.files.done(f)
+		if f := s.files.Get(m.Audio); f != nil {
+			defer s.files.Done(f)
 			audioHeaders(h, m.Key)
-			serveContent(c, newSection(f.f, f.size), m.RenderedAt)
+			serveContent(c, f.Section(), m.RenderedAt)
 			return nil
 		}
 	}
 	// A versioned URL (the feed's enclosure) gets the very bytes whose
 	// length the feed listed, while they are kept.
-	blob, key, err := s.renders.OpenVersion(ctx, m, v)
+	blob, key, err := s.stored.OpenVersion(ctx, m, v)
 	if err != nil {
 		return err
 	}
@@ -62,10 +62,10 @@ func (s *Server) audio(c echo.Context) error {
 		mod = info.ModTime
 	}
 	audioHeaders(h, key)
-	if of, ok := blob.(osFiler); ok && key == m.Key {
-		f := s.files.put(m.ID, info.Key, of.OSFile(), info.Size, info.ModTime)
-		defer s.files.done(f)
-		serveContent(c, newSection(f.f, f.size), mod)
+	if of, ok := blob.(delivery.OSFiler); ok && key == m.Key {
+		f := s.files.Put(m.ID, info.Key, of.OSFile(), info.Size, info.ModTime)
+		defer s.files.Done(f)
+		serveContent(c, f.Section(), mod)
 		return nil
 	}
 	defer blob.Close()
@@ -134,27 +134,13 @@ func (s *Server) stream(c echo.Context, st *render.Stream, ended func(error)) er
 	}
 }
 
-// osFiler is a blob backed by a local file.
-type osFiler interface{ OSFile() *os.File }
-
 // serveContent hands the underlying ResponseWriter and, for local files,
-// the *os.File itself to http.ServeContent so Go can use sendfile (Echo's
-// own writer forces a copy); Echo's status and size are kept up to date for
-// the request log.
+// the *os.File itself to delivery (http.ServeContent) so Go can use
+// sendfile (Echo's own writer forces a copy); Echo's status and size are
+// kept up to date for the request log.
 func serveContent(c echo.Context, blob io.ReadSeeker, mod time.Time) {
-	var content io.ReadSeeker = blob
-	if f, ok := blob.(osFiler); ok {
-		content = f.OSFile()
-	}
-	size, err := content.Seek(0, io.SeekEnd)
-	if err == nil {
-		_, err = content.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		size = -1 // ServeContent will fail on the same seek and say so
-	}
+	content := delivery.Measure(blob)
 	res := c.Response()
-	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead, size: size}
-	sanitizeRange(c.Request(), size)
-	http.ServeContent(w, c.Request(), "", mod, content)
+	w := &recorder{ResponseWriter: res.Writer, res: res, head: c.Request().Method == http.MethodHead, size: content.Size}
+	content.Serve(w, c.Request(), mod)
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +14,7 @@ import (
 func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.cfg.APIKey == "" {
-			return echo.NewHTTPError(http.StatusForbidden, "this endpoint is disabled: set ECOUTER_API_KEY to enable it")
+			return errNoKey
 		}
 		// The scheme is case-insensitive (RFC 9110 section 11.1).
 		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization)), " ")
@@ -24,7 +23,7 @@ func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !ok || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="ecouter"`)
-			return echo.NewHTTPError(http.StatusUnauthorized, "missing or wrong API key: send Authorization: Bearer <ECOUTER_API_KEY>")
+			return errWrongKey
 		}
 		return next(c)
 	}

@@ -6,7 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"syscall"
+
+	"ecouter/delivery"
 )
 
 // rawErrorHeaders is how net/http starts the headers of the errors it
@@ -60,11 +61,7 @@ func rewriteRawError(p []byte) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	msg := http.StatusText(code)
-	if code == http.StatusBadRequest {
-		msg = "malformed request (such as an invalid %-escape in the path)"
-	}
-	body := errorJSON(code, msg)
+	body := errorJSON(code)
 	var b bytes.Buffer
 	b.WriteString("HTTP/1.1 " + strconv.Itoa(code) + " " + http.StatusText(code) + "\r\n")
 	b.WriteString("Content-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n")
@@ -73,25 +70,8 @@ func rewriteRawError(p []byte) ([]byte, bool) {
 	return b.Bytes(), true
 }
 
-func (c *jsonErrorsConn) ReadFrom(r io.Reader) (int64, error) {
-	// http.ServeContent copies a body through io.CopyN: a section (a
-	// shared file at an offset of its own) arrives in an io.LimitedReader.
-	if lr, ok := r.(*io.LimitedReader); ok {
-		if s, ok := lr.R.(*section); ok {
-			if sc, ok := c.Conn.(syscall.Conn); ok {
-				n, err, handled := sendSection(sc, s, lr.N)
-				lr.N -= n
-				if handled {
-					return n, err
-				}
-			}
-		}
-	}
-	if rf, ok := c.Conn.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
-	}
-	return io.Copy(c.Conn, r)
-}
+// ReadFrom sends a delivery section with sendfile at its own offset.
+func (c *jsonErrorsConn) ReadFrom(r io.Reader) (int64, error) { return delivery.ReadFrom(c.Conn, r) }
 
 func (c *jsonErrorsConn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"ecouter/audio"
-	"ecouter/render"
 )
 
 func TestDownload(t *testing.T) {
@@ -34,29 +33,6 @@ func TestDownload(t *testing.T) {
 	}
 	if res, _ := req(t, "GET", srv.URL+"/v1/articles/inconnu/download", ""); res.StatusCode != 404 {
 		t.Fatalf("unknown article: %d", res.StatusCode)
-	}
-}
-
-func TestFileNames(t *testing.T) {
-	cases := []struct{ title, ascii, utf8 string }{
-		{"Le vélo gagne", "Le-velo-gagne", "Le vélo gagne"},
-		{`Où ? "Ici" / là: 50 %`, "Ou-Ici-la-50", "Où Ici là 50 %"},
-		{"Œufs   et\tcafé", "OEufs-et-cafe", "Œufs et café"},
-		{"???", "x", "x"},
-		{"Ωμέγα", "ecouter", "Ωμέγα"},
-		// Long titles are cut between words.
-		{"Vannes : Jazz en Remparts dévoile une 28e édition tournée vers les jeunes & la scène bretonne",
-			"Vannes-Jazz-en-Remparts-devoile-une-28e-edition-tournee-vers-les-jeunes-la",
-			"Vannes Jazz en Remparts dévoile une 28e édition tournée vers les jeunes & la"},
-	}
-	for _, c := range cases {
-		name := fileName(&render.Manifest{ID: "x", Title: c.title})
-		if name != c.utf8 {
-			t.Errorf("fileName(%q) = %q, want %q", c.title, name, c.utf8)
-		}
-		if got := attachment(name, "mp3"); !strings.Contains(got, `filename="`+c.ascii+`.mp3"`) {
-			t.Errorf("attachment(%q) = %s, want ASCII %s", name, got, c.ascii)
-		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"ecouter/delivery"
 	"ecouter/render"
 )
 
@@ -24,12 +25,12 @@ func (s *Server) downloads(c echo.Context) error {
 		return err
 	}
 	if ids == nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "give the articles as ?ids=a,b,c")
+		return invalid("give the articles as ?ids=a,b,c")
 	}
 	ctx := c.Request().Context()
 	var ms []*render.Manifest
 	for _, id := range ids {
-		m, err := s.renders.Manifest(ctx, id)
+		m, err := s.stored.Manifest(ctx, id)
 		if errors.Is(err, render.ErrNotRendered) || errors.Is(err, render.ErrWithdrawn) {
 			continue
 		}
@@ -39,12 +40,12 @@ func (s *Server) downloads(c echo.Context) error {
 		ms = append(ms, m)
 	}
 	if len(ms) == 0 {
-		return echo.NewHTTPError(http.StatusNotFound, "none of these articles is rendered yet")
+		return errNoneRendered
 	}
 
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/zip")
-	h.Set(echo.HeaderContentDisposition, attachment("ecouter-"+time.Now().Format(time.DateOnly), "zip"))
+	h.Set(echo.HeaderContentDisposition, delivery.Attachment("ecouter-"+time.Now().Format(time.DateOnly), "zip"))
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 
@@ -71,7 +72,7 @@ func (s *Server) downloads(c echo.Context) error {
 }
 
 func (s *Server) addToZip(c echo.Context, zw *zip.Writer, name string, m *render.Manifest) error {
-	blob, err := s.renders.Open(c.Request().Context(), m)
+	blob, err := s.stored.Open(c.Request().Context(), m)
 	if err != nil {
 		return err
 	}

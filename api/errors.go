@@ -28,34 +28,34 @@ type problem struct {
 	retry  time.Duration // Retry-After; 0: none
 }
 
-// retryLater is a refusal that knows when the client may try again.
-type retryLater struct {
-	p   problem
-	err error
-}
-
-func (r *retryLater) Error() string { return r.err.Error() }
-func (r *retryLater) Unwrap() error { return r.err }
-
 // Retry-After defaults by status.
 const (
 	retryBusy        = 10 * time.Second
 	retryUnavailable = 30 * time.Second
 )
 
-// problemOf maps an error to what the client may see. Internal details
-// stay in the log. Order matters where an error wraps several sentinels:
-// an article with nothing to read is also "source unavailable" (so stored
-// audio keeps being served), and a storage that hangs also ends in a
-// deadline.
+// problemOf maps an error to what the client may see: the one place
+// statuses come from. Internal details stay in the log.
 func problemOf(err error) problem {
+	p := problemFor(err)
+	if ri := (*retryIn)(nil); errors.As(err, &ri) {
+		p.retry = ri.wait
+	}
+	return p
+}
+
+// problemFor is problemOf without the refusal's own Retry-After. Order
+// matters where an error wraps several sentinels: an article with nothing
+// to read is also "source unavailable" (so stored audio keeps being
+// served), and a storage that hangs also ends in a deadline.
+func problemFor(err error) problem {
+	if p, ok := refusalProblem(err); ok {
+		return p
+	}
 	var he *echo.HTTPError
 	var long *render.TooLongError
-	var rl *retryLater
 	var ce *synth.CapError
 	switch {
-	case errors.As(err, &rl):
-		return rl.p
 	case errors.As(err, &ce):
 		return problem{http.StatusServiceUnavailable, "spending_cap",
 			"the speech engine's daily spending cap is reached: new articles are read again tomorrow (UTC)", time.Until(ce.Until)}
@@ -106,6 +106,38 @@ func problemOf(err error) problem {
 	}
 }
 
+// refusalProblem maps the HTTP layer's own refusals (refusals.go).
+func refusalProblem(err error) (problem, bool) {
+	var br *badRequest
+	var nr *notReady
+	var lo *lost
+	switch {
+	case errors.As(err, &br):
+		return problem{http.StatusBadRequest, "bad_request", br.msg, 0}, true
+	case errors.Is(err, errNoKey):
+		return problem{http.StatusForbidden, "forbidden", "this endpoint is disabled: set ECOUTER_API_KEY to enable it", 0}, true
+	case errors.Is(err, errWrongKey):
+		return problem{http.StatusUnauthorized, "unauthorized", "missing or wrong API key: send Authorization: Bearer <ECOUTER_API_KEY>", 0}, true
+	case errors.Is(err, errNoQueue):
+		return problem{http.StatusNotFound, "not_found", "this service has no render queue", 0}, true
+	case errors.Is(err, errNoneRendered):
+		return problem{http.StatusNotFound, "not_found", "none of these articles is rendered yet", 0}, true
+	case errors.Is(err, article.ErrNoCategory):
+		return problem{http.StatusNotFound, "not_found", "no such category", 0}, true
+	case errors.Is(err, errLimitedAll):
+		return problem{http.StatusTooManyRequests, "rate_limited", "too many articles are read for the first time right now: try again later", 0}, true
+	case errors.Is(err, errLimited):
+		return problem{http.StatusTooManyRequests, "rate_limited", "too many articles read for the first time from this address: try again later", 0}, true
+	case errors.Is(err, errBackingOff):
+		return problem{http.StatusServiceUnavailable, "render_failed", "this article could not be read a moment ago: try again later", 0}, true
+	case errors.As(err, &nr):
+		return problem{http.StatusServiceUnavailable, "not_ready", "not ready: " + nr.failing[0] + " unavailable", retryUnavailable}, true
+	case errors.As(err, &lo):
+		return problem{http.StatusServiceUnavailable, "unhealthy", lo.Error(), 0}, true
+	}
+	return problem{}, false
+}
+
 // codeOf names a plain HTTP status as an error code: "not_found",
 // "method_not_allowed", "requested_range_not_satisfiable"...
 func codeOf(status int) string {
@@ -126,6 +158,37 @@ func status(err error) (int, string) {
 type errorBody struct {
 	Error string `json:"error"`
 	Code  string `json:"code"`
+	// ID and Status name the article and its status, for the clients
+	// that read an error as they read a manifest (aboutArticle).
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status,omitempty"`
+	// Failing are the readiness checks failing (GET /readyz).
+	Failing []string `json:"failing,omitempty"`
+}
+
+// bodyOf is err's JSON body, p its problem.
+func bodyOf(err error, p problem) errorBody {
+	b := errorBody{Error: p.msg, Code: p.code}
+	var a *aboutArticle
+	var nr *notReady
+	var lo *lost
+	switch {
+	case errors.As(err, &a):
+		b.ID, b.Status = a.id, p.code
+	case errors.As(err, &nr):
+		b.Status, b.Failing = "unavailable", nr.failing
+	case errors.As(err, &lo):
+		b.Status = "unhealthy"
+	}
+	return b
+}
+
+// logged reports whether err was logged where it was found, or is a
+// state of the process rather than a failed request (/readyz, /healthz).
+func logged(err error) bool {
+	var nr *notReady
+	var lo *lost
+	return errors.As(err, &nr) || errors.As(err, &lo)
 }
 
 // handleError is Echo's one error handler: it logs server-side failures
@@ -138,7 +201,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
 		return // the client left; nobody to answer
 	}
-	if p.status >= 500 {
+	if p.status >= 500 && !logged(err) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(),
 			"article_id", c.Param("id"), "status", p.status, "err", err)
 	}
@@ -156,7 +219,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(p.status)
 	} else {
-		err = c.JSON(p.status, errorBody{Error: p.msg, Code: p.code})
+		err = c.JSON(p.status, bodyOf(err, p))
 	}
 	if err != nil {
 		s.log.Warn("write error response", "err", err)
@@ -168,9 +231,16 @@ func retryAfter(d time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 }
 
-// errorJSON is the body of an error written outside Echo (by
-// http.ServeContent, or for a request Echo never routes).
-func errorJSON(status int, msg string) []byte {
+// errorJSON is the body of an error whose status net/http chose, written
+// outside Echo (by http.ServeContent, or for a request Echo never routes).
+func errorJSON(status int) []byte {
+	msg := http.StatusText(status)
+	switch status {
+	case http.StatusBadRequest:
+		msg = "malformed request (such as an invalid %-escape in the path)"
+	case http.StatusRequestedRangeNotSatisfiable:
+		msg = "range not satisfiable: ask for bytes within the file's length"
+	}
 	b, _ := json.Marshal(errorBody{Error: msg, Code: codeOf(status)})
 	return b
 }

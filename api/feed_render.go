@@ -33,23 +33,23 @@ type batchResult struct {
 // full before anyone plays it: {"ids": [...]} or {"recent": N} (with an
 // optional "category"). Renders run render.DefaultBatchParallel at a time in the
 // background (202); with ?wait=1 the answer comes when all are done (200).
-func (f *feeds) renderBatch(c echo.Context) error {
+func (s *Server) renderBatch(c echo.Context) error {
 	var req batchRequest
 	if err := c.Bind(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, `want a JSON body {"ids": ["a", "b"]} or {"recent": 10}`)
+		return invalid(`want a JSON body {"ids": ["a", "b"]} or {"recent": 10}`)
 	}
-	ids, err := f.batchIDs(c.Request().Context(), req)
+	ids, err := s.batchIDs(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
-	base := f.s.base(c)
+	base := s.base(c)
 	results := make([]batchResult, len(ids))
 	for i, id := range ids {
 		results[i] = batchResult{ID: id, Status: "rendering", ManifestURL: base + "/v1/articles/" + id}
 	}
 	wait := c.QueryParam("wait")
-	if (wait != "1" && wait != "true") && f.s.cfg.Jobs != nil {
-		errs, err := f.s.queueBatch(c.Request().Context(), ids)
+	if (wait != "1" && wait != "true") && s.cfg.Jobs != nil {
+		errs, err := s.queueBatch(c.Request().Context(), ids)
 		if err != nil {
 			return err
 		}
@@ -63,10 +63,10 @@ func (f *feeds) renderBatch(c echo.Context) error {
 	}
 	if wait != "1" && wait != "true" {
 		// Tracked by the render service, so a shutdown waits for it.
-		f.s.renders.Track(func() { f.renderAll(context.Background(), ids, nil) })
+		s.renders.Track(func() { s.renderAll(context.Background(), ids, nil) })
 		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
 	}
-	f.renderAll(c.Request().Context(), ids, func(r render.BatchResult) {
+	s.renderAll(c.Request().Context(), ids, func(r render.BatchResult) {
 		if r.Err != nil {
 			_, msg := status(r.Err)
 			results[r.Index].Status, results[r.Index].Error = "failed", msg
@@ -77,12 +77,12 @@ func (f *feeds) renderBatch(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"articles": results})
 }
 
-func (f *feeds) batchIDs(ctx context.Context, req batchRequest) ([]string, error) {
+func (s *Server) batchIDs(ctx context.Context, req batchRequest) ([]string, error) {
 	switch {
 	case len(req.IDs) > 0 && req.Recent > 0:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, `give "ids" or "recent", not both`)
+		return nil, invalid(`give "ids" or "recent", not both`)
 	case len(req.IDs) > maxBatch || req.Recent > maxBatch:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("at most %d articles per batch", maxBatch))
+		return nil, invalid(fmt.Sprintf("at most %d articles per batch", maxBatch))
 	case len(req.IDs) > 0:
 		var ids []string
 		for _, id := range req.IDs {
@@ -93,37 +93,38 @@ func (f *feeds) batchIDs(ctx context.Context, req batchRequest) ([]string, error
 		}
 		return ids, nil
 	case req.Recent > 0:
-		if f.s.cfg.Feed.Lister == nil {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "this article source cannot list recent articles: give ids")
+		if s.cfg.Feed.Lister == nil {
+			return nil, invalid(noRecent)
 		}
-		ids, err := f.s.cfg.Feed.Lister.Recent(ctx, req.Recent, req.Category)
+		ids, err := s.cfg.Feed.Lister.Recent(ctx, req.Recent, req.Category)
 		switch {
 		case errors.Is(err, errors.ErrUnsupported):
-			return nil, echo.NewHTTPError(http.StatusBadRequest, "this article source cannot list recent articles: give ids")
-		case errors.Is(err, article.ErrNoCategory):
-			return nil, echo.NewHTTPError(http.StatusNotFound, "no such category")
-		case err != nil:
+			return nil, invalid(noRecent)
+		case err != nil: // article.ErrNoCategory among others
 			return nil, err
 		}
 		return ids, nil
 	default:
-		return nil, echo.NewHTTPError(http.StatusBadRequest, `want {"ids": ["a", "b"]} or {"recent": 10}`)
+		return nil, invalid(`want {"ids": ["a", "b"]} or {"recent": 10}`)
 	}
 }
+
+// noRecent refuses {"recent": N} from a source that cannot list.
+const noRecent = "this article source cannot list recent articles: give ids"
 
 // renderAll renders ids through the one batch renderer; the feed is
 // rebuilt after each. done, if set, receives every result; failures are
 // logged here otherwise.
-func (f *feeds) renderAll(ctx context.Context, ids []string, done func(render.BatchResult)) {
+func (s *Server) renderAll(ctx context.Context, ids []string, done func(render.BatchResult)) {
 	for _, id := range ids {
-		f.s.forget(id) // a batch asks the source, as POST render does
+		s.forget(id) // a batch asks the source, as POST render does
 	}
-	f.s.renders.RenderAll(ctx, ids, 0, func(r render.BatchResult) {
-		f.invalidate()
+	s.renders.RenderAll(ctx, ids, 0, func(r render.BatchResult) {
+		s.feeds.Invalidate()
 		if done != nil {
 			done(r)
 		} else if r.Err != nil {
-			f.s.log.Error("batch render failed", "article_id", r.ID, "err", r.Err)
+			s.log.Error("batch render failed", "article_id", r.ID, "err", r.Err)
 		}
 	})
 }

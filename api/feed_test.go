@@ -317,17 +317,6 @@ func TestRenderBatch(t *testing.T) {
 	}
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for h, want := range map[string]bool{
-		"": false, "gzip": true, "deflate, gzip;q=1.0, *;q=0.5": true, "GZIP": true,
-		"gzip;q=0": false, "br": false, "x-gzip": false, "identity, gzip ; q=0.8": true,
-	} {
-		if got := acceptsGzip(h); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
-		}
-	}
-}
-
 // Podcast apps ask for gzip: they get the same feed, compressed once, with
 // its own validator.
 func TestFeedGzip(t *testing.T) {

@@ -8,23 +8,15 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"ecouter/article"
 	"ecouter/jobs"
 	"ecouter/render"
 )
 
-// jobRoutes serves the render queue: what is queued, running, failed and
-// done over every node, and the retry of failed jobs.
-func (s *Server) jobRoutes(g *echo.Group) {
-	g.GET("/jobs", s.jobs, s.requireKey)
-	g.POST("/jobs/retry", s.retryJobs, s.requireKey, middleware.BodyLimit("64K"))
-}
-
 func (s *Server) jobs(c echo.Context) error {
 	if s.cfg.Jobs == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+		return errNoQueue
 	}
 	st, err := s.cfg.Jobs.Stats(c.Request().Context())
 	if err != nil {
@@ -37,18 +29,18 @@ func (s *Server) jobs(c echo.Context) error {
 // with an empty body or no ids.
 func (s *Server) retryJobs(c echo.Context) error {
 	if s.cfg.Jobs == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "this service has no render queue")
+		return errNoQueue
 	}
 	var req struct {
 		IDs []string `json:"ids"`
 	}
 	if c.Request().ContentLength != 0 {
 		if err := c.Bind(&req); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, `want a JSON body {"ids": ["a", "b"]}, or none to retry every failed job`)
+			return invalid(`want a JSON body {"ids": ["a", "b"]}, or none to retry every failed job`)
 		}
 	}
 	if len(req.IDs) > maxBatch {
-		return echo.NewHTTPError(http.StatusBadRequest, "too many ids: give at most 100, or none to retry every failed job")
+		return invalid("too many ids: give at most 100, or none to retry every failed job")
 	}
 	for _, id := range req.IDs {
 		if err := article.ValidID(id); err != nil {
@@ -70,7 +62,7 @@ func (s *Server) retryJobs(c echo.Context) error {
 // otherwise a withdrawn article is ErrWithdrawn (a batch never brings one
 // back).
 func (s *Server) later(ctx context.Context, id string, ends bool) error {
-	w, err := s.renders.Withdrawn(ctx, id)
+	w, err := s.stored.Withdrawn(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -112,7 +104,7 @@ func (s *Server) since(ctx context.Context, id string, w *render.Withdrawal) (st
 	if w != nil {
 		return "withdrawn@" + w.ID, nil
 	}
-	if m, err := s.renders.Manifest(ctx, id); err == nil {
+	if m, err := s.stored.Manifest(ctx, id); err == nil {
 		return "from@" + m.Key, nil
 	}
 	return "", nil

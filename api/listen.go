@@ -15,15 +15,6 @@ import (
 	"ecouter/synth"
 )
 
-var (
-	// errLimited is the cause of a 429 for a client over its render budget.
-	errLimited = errors.New("listen render budget spent")
-	// errBackingOff: the article's last render failed moments ago.
-	errBackingOff = errors.New("render held back after a failure")
-	// errRunning: not stored yet, but a render (from the CMS) is running.
-	errRunning = errors.New("render running")
-)
-
 // admission is a listener's request let through to a render: to start
 // one, paid from the budgets, or to join one already running or being
 // started, which costs nothing.
@@ -117,34 +108,27 @@ func (s *Server) decide(c echo.Context, id string) (*admission, error) {
 	if refusal == nil {
 		return a, nil
 	}
-	if _, err := s.renders.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
+	if _, err := s.stored.Manifest(c.Request().Context(), id); !errors.Is(err, render.ErrNotRendered) {
 		// Stored (nil): served, nothing started. Or a failure to report.
 		return &admission{s: s, id: id}, err
 	}
 	return nil, refusal
 }
 
-// overBudget is the 429 of a client over its budget, or of every client
-// over the cap on renders listeners start.
+// overBudget refuses a client over its budget, or every client over the
+// cap on renders listeners start.
 func overBudget(id string, wait time.Duration, global bool) error {
-	msg := "too many articles read for the first time from this address: try again later"
+	cause := errLimited
 	if global {
-		msg = "too many articles are read for the first time right now: try again later"
+		cause = errLimitedAll
 	}
-	return &retryLater{
-		p:   problem{http.StatusTooManyRequests, "rate_limited", msg, wait},
-		err: fmt.Errorf("article %s: %w", id, errLimited),
-	}
+	return &retryIn{err: fmt.Errorf("article %s: %w", id, cause), wait: wait}
 }
 
 // refusal is why no render may start now for id, or nil.
 func (s *Server) refusal(c echo.Context, id string, now time.Time) error {
 	if wait := s.backoff.wait(id, now); wait > 0 {
-		return &retryLater{
-			p: problem{http.StatusServiceUnavailable, "render_failed",
-				"this article could not be read a moment ago: try again later", wait},
-			err: fmt.Errorf("article %s: %w", id, errBackingOff),
-		}
+		return &retryIn{err: fmt.Errorf("article %s: %w", id, errBackingOff), wait: wait}
 	}
 	if s.cfg.Budget != nil {
 		if until, spent := s.cfg.Budget.Exhausted(); spent {
@@ -243,7 +227,7 @@ func (s *Server) ensure(c echo.Context, id string) (*render.Manifest, error) {
 // the source does not have is 404 not_found; one it has but that was
 // never rendered is 404 not_rendered.
 func (s *Server) storedOnly(ctx context.Context, id string) (*render.Manifest, error) {
-	m, err := s.renders.Manifest(ctx, id)
+	m, err := s.stored.Manifest(ctx, id)
 	if !errors.Is(err, render.ErrNotRendered) {
 		return m, err
 	}

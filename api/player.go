@@ -23,17 +23,6 @@ import (
 // leaves it), to answer an invalid one with a page.
 const demoRoute = "/demo/:id"
 
-// playerRoutes serves the embeddable player and the demo page, and opens
-// the public read routes to the configured sites (CORS).
-func (s *Server) playerRoutes(e *echo.Echo) {
-	if len(s.cfg.AllowedOrigins) > 0 {
-		e.Use(s.cors())
-	}
-	e.GET("/player.js", playerScript)
-	e.HEAD("/player.js", playerScript)
-	e.GET(demoRoute, s.demo)
-}
-
 // cors lets the configured sites read the manifest and the audio from
 // their pages. Only exact origins match, only on the read routes; any other
 // origin gets no Access-Control-Allow-Origin, so its browser keeps the
@@ -126,7 +115,7 @@ func (s *Server) demoPolicy() string {
 // them. Otherwise from the narration script a render would read.
 func (s *Server) demoPage(ctx context.Context, id string) (web.Page, error) {
 	var lines []transcript.Cue
-	m, err := s.renders.Manifest(ctx, id)
+	m, err := s.stored.Manifest(ctx, id)
 	switch {
 	case err == nil:
 		lines = m.Cues

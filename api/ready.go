@@ -54,11 +54,7 @@ func (r *readiness) failing(ctx context.Context) []string {
 // which only says the process runs.
 func (s *Server) readyz(c echo.Context) error {
 	if failed := s.ready.failing(c.Request().Context()); len(failed) > 0 {
-		c.Response().Header().Set("Retry-After", retryAfter(retryUnavailable))
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{
-			"status": "unavailable", "failing": failed, "error": "not ready: " + failed[0] + " unavailable",
-			"code": "not_ready",
-		})
+		return &notReady{failing: failed}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
@@ -70,9 +66,7 @@ func (s *Server) readyz(c echo.Context) error {
 func (s *Server) healthz(c echo.Context) error {
 	for _, ch := range s.cfg.Live {
 		if err := ch.Check(c.Request().Context()); err != nil {
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{
-				"status": "unhealthy", "error": ch.Name + " lost: restart the process", "code": "unhealthy",
-			})
+			return &lost{part: ch.Name}
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

@@ -33,11 +33,7 @@ func (r *recorder) WriteHeader(code int) {
 		r.ResponseWriter.WriteHeader(code)
 		return
 	}
-	msg := http.StatusText(code)
-	if code == http.StatusRequestedRangeNotSatisfiable {
-		msg = "range not satisfiable: ask for bytes within the file's length"
-	}
-	body := errorJSON(code, msg)
+	body := errorJSON(code)
 	h := r.Header()
 	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))

@@ -12,13 +12,13 @@ import (
 // article is unpublished, trashed or deleted): every route of it answers
 // 410 from then on, and it leaves the feed and ZIP downloads. A later POST
 // render of the article, public again, brings it back.
-func (f *feeds) withdraw(c echo.Context) error {
+func (s *Server) withdraw(c echo.Context) error {
 	id := c.Param("id")
-	if err := f.s.renders.Withdraw(c.Request().Context(), id, "withdrawn through the API"); err != nil {
+	if err := s.stored.Withdraw(c.Request().Context(), id, "withdrawn through the API"); err != nil {
 		return err
 	}
-	f.invalidate()
-	f.s.files.dropArticle(id)
+	s.feeds.Invalidate()
+	s.files.DropArticle(id)
 	return c.JSON(http.StatusOK, map[string]string{"id": id, "status": "withdrawn"})
 }
 

@@ -1,6 +1,7 @@
 // Package feed builds what podcast apps read: the RSS 2.0 feed with the
 // iTunes and Podcasting 2.0 namespaces, JSON chapters, the podcast GUID
-// and a default cover image. It is pure: values in, bytes out.
+// and a default cover image, values in, bytes out; and Cache, which keeps
+// the feeds built over a listing of episodes until the listing changes.
 package feed
 
 import (

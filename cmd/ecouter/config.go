@@ -245,6 +245,7 @@ func (c Config) apiConfig(a *app) api.Config {
 		NetsPer48:                    netsPer48(c.ListenNetsPer48),
 		TrustedProxies:               c.TrustedProxies,
 		Unknown:                      a.unknown,
+		Stored:                       a.renders, // manifests, audio, listing, withdrawals
 		Ready:                        a.ready,
 		Budget:                       a.budget(),
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -59,7 +58,7 @@ type node struct {
 	log      *slog.Logger
 	app      *app
 	cl       *coordination
-	http     *echo.Echo
+	http     http.Handler
 	unfollow func() error // ends the subscription to the cluster's events
 }
 

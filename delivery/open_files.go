@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// openFiles keeps the stored MP3s served lately open, by store key, so a
+// OpenFiles keeps the stored MP3s served lately open, by store key, so a
 // cached GET neither opens nor stats its file: under Range load, open,
 // fstat, close and http.ServeContent's lseeks were about a tenth of
 // ecouter's CPU. Requests share one descriptor, each reading it through a
@@ -19,20 +19,20 @@ import (
 // and time are those cached, and at most every pathCheck the path itself
 // is stat'd again (a file replaced at its path, or removed while linked
 // elsewhere). The articles whose audio changed on any node are dropped at
-// once (Config.Changes), and entries unused for idleOpen are closed, so a
+// once (DropArticle), and entries unused for idleOpen are closed, so a
 // removed file's disk space is not held.
-type openFiles struct {
+type OpenFiles struct {
 	max int
 
 	mu      sync.Mutex
-	files   map[string]*openFile
+	files   map[string]*OpenFile
 	sweeper *time.Timer // set while entries are cached
 }
 
-// openFile is one cached descriptor. refs counts the requests serving it
+// OpenFile is one cached descriptor. refs counts the requests serving it
 // plus one while it is cached; the last release closes it, so a request
 // never sees its descriptor closed or reused under it.
-type openFile struct {
+type OpenFile struct {
 	id, key string
 	f       *os.File
 	size    int64
@@ -42,19 +42,23 @@ type openFile struct {
 	checked time.Time // last stat of the path
 }
 
+// DefaultOpenFiles is how many files a cache keeps open: the articles
+// listened to at once on a busy site, well under a process's descriptor limit.
+const DefaultOpenFiles = 256
+
 const (
-	maxOpenFiles = 256
-	idleOpen     = time.Minute
-	pathCheck    = time.Second
+	idleOpen  = time.Minute
+	pathCheck = time.Second
 )
 
-func newOpenFiles(max int) *openFiles {
-	return &openFiles{max: max, files: map[string]*openFile{}}
+// NewOpenFiles returns a cache keeping at most max files open.
+func NewOpenFiles(max int) *OpenFiles {
+	return &OpenFiles{max: max, files: map[string]*OpenFile{}}
 }
 
-// get returns the cached file of key, still the one at its path, to
-// release after use; nil if there is none.
-func (o *openFiles) get(key string) *openFile {
+// Get returns the cached file of key, still the one at its path, to
+// give back with Done after use; nil if there is none.
+func (o *OpenFiles) Get(key string) *OpenFile {
 	now := time.Now()
 	o.mu.Lock()
 	e := o.files[key]
@@ -84,7 +88,7 @@ func (o *openFiles) get(key string) *openFile {
 }
 
 // current reports whether e is still the file stored at its path.
-func (e *openFile) current(statPath bool) bool {
+func (e *OpenFile) current(statPath bool) bool {
 	var st syscall.Stat_t
 	rc, err := e.f.SyscallConn()
 	if err != nil {
@@ -104,11 +108,11 @@ func (e *openFile) current(statPath bool) bool {
 	return syscall.Stat(e.f.Name(), &pst) == nil && pst.Dev == st.Dev && pst.Ino == st.Ino
 }
 
-// put caches f (opened for key, of article id) and returns it to release
-// after use; the cache owns f from then on.
-func (o *openFiles) put(id, key string, f *os.File, size int64, mod time.Time) *openFile {
+// Put caches f (opened for key, of article id) and returns it to give
+// back with Done after use; the cache owns f from then on.
+func (o *OpenFiles) Put(id, key string, f *os.File, size int64, mod time.Time) *OpenFile {
 	now := time.Now()
-	e := &openFile{id: id, key: key, f: f, size: size, mod: mod, refs: 2, used: now, checked: now}
+	e := &OpenFile{id: id, key: key, f: f, size: size, mod: mod, refs: 2, used: now, checked: now}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if old := o.files[key]; old != nil {
@@ -124,22 +128,26 @@ func (o *openFiles) put(id, key string, f *os.File, size int64, mod time.Time) *
 	return e
 }
 
+// Section is a new reader of e's bytes from their start, for one request:
+// every request reads the one descriptor at an offset of its own.
+func (e *OpenFile) Section() *Section { return NewSection(e.f, e.size) }
+
 // release ends one use of e.
-func (o *openFiles) release(e *openFile) {
+func (o *OpenFiles) release(e *OpenFile) {
 	if e.refs--; e.refs == 0 {
 		e.f.Close()
 	}
 }
 
-// done ends a request's use of e.
-func (o *openFiles) done(e *openFile) {
+// Done ends a request's use of e.
+func (o *OpenFiles) Done(e *OpenFile) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.release(e)
 }
 
-// dropArticle closes the cached files of an article whose audio changed.
-func (o *openFiles) dropArticle(id string) {
+// DropArticle closes the cached files of an article whose audio changed.
+func (o *OpenFiles) DropArticle(id string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, e := range o.files {
@@ -151,7 +159,7 @@ func (o *openFiles) dropArticle(id string) {
 
 // sweep closes the entries unused for idleOpen, and runs again while any
 // is left.
-func (o *openFiles) sweep() {
+func (o *OpenFiles) sweep() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, e := range o.files {
@@ -165,13 +173,13 @@ func (o *openFiles) sweep() {
 	}
 }
 
-func (o *openFiles) removeLocked(e *openFile) {
+func (o *OpenFiles) removeLocked(e *OpenFile) {
 	delete(o.files, e.key)
 	o.release(e)
 }
 
-func (o *openFiles) oldestLocked() *openFile {
-	var old *openFile
+func (o *OpenFiles) oldestLocked() *OpenFile {
+	var old *OpenFile
 	for _, e := range o.files {
 		if old == nil || e.used.Before(old.used) {
 			old = e

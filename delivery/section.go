@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"errors"
@@ -7,21 +7,22 @@ import (
 	"syscall"
 )
 
-// section reads a file that many requests share, at an offset of its own
+// Section reads a file that many requests share, at an offset of its own
 // (pread), so one open descriptor serves them all at once: Go's sendfile
 // sends from the descriptor's shared offset and moves it, which is why
-// each request used to open the file again. jsonErrorsConn.ReadFrom sends
-// a section with sendfile at the section's offset, which leaves the shared
-// one alone; anything else reads it with ReadAt.
-type section struct {
+// each request used to open the file again. ReadFrom sends a section
+// with sendfile at the section's offset, which leaves the shared one
+// alone; anything else reads it with ReadAt.
+type Section struct {
 	f    *os.File
 	size int64
 	off  int64
 }
 
-func newSection(f *os.File, size int64) *section { return &section{f: f, size: size} }
+// NewSection reads the first size bytes of f, from its start.
+func NewSection(f *os.File, size int64) *Section { return &Section{f: f, size: size} }
 
-func (s *section) Read(p []byte) (int, error) {
+func (s *Section) Read(p []byte) (int, error) {
 	if s.off >= s.size {
 		return 0, io.EOF
 	}
@@ -34,7 +35,7 @@ func (s *section) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (s *section) Seek(offset int64, whence int) (int64, error) {
+func (s *Section) Seek(offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekStart:
 	case io.SeekCurrent:
@@ -57,7 +58,7 @@ var errShortFile = errors.New("file shorter than its served length")
 // sendSection sends n bytes of s from its offset to conn with sendfile
 // and an explicit offset. handled is false when conn or the file cannot
 // do that (nothing was sent): the caller copies instead.
-func sendSection(conn syscall.Conn, s *section, n int64) (written int64, err error, handled bool) {
+func sendSection(conn syscall.Conn, s *Section, n int64) (written int64, err error, handled bool) {
 	dst, err := conn.SyscallConn()
 	if err != nil {
 		return 0, nil, false

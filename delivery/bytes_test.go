@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"bytes"
@@ -10,12 +10,12 @@ import (
 
 // A built feed is served from a file (so sendfile can send it), each
 // request with its own offset, and leaves nothing in the temporary folder.
-func TestFeedServedFromAFile(t *testing.T) {
+func TestBytesServedFromAFile(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	data := bytes.Repeat([]byte("<item>un article</item>\n"), 1000)
-	ff := newFeedFile(data)
-	a, b := ff.content(), ff.content()
-	if s, ok := a.(*section); !ok || s.f == nil {
+	ff := NewBytes(data)
+	a, b := ff.Content(), ff.Content()
+	if s, ok := a.(*Section); !ok || s.f == nil {
 		t.Fatalf("served from %T, not a file", a)
 	}
 	half := make([]byte, len(data)/2)

@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // cacheFile writes data at dir/name and caches it open in o, for article id.
-func cacheFile(t *testing.T, o *openFiles, id, dir, name, data string) (*openFile, string) {
+func cacheFile(t *testing.T, o *OpenFiles, id, dir, name, data string) (*OpenFile, string) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
@@ -23,13 +23,13 @@ func cacheFile(t *testing.T, o *openFiles, id, dir, name, data string) (*openFil
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := o.put(id, name, f, st.Size(), st.ModTime())
-	o.done(e)
+	e := o.Put(id, name, f, st.Size(), st.ModTime())
+	o.Done(e)
 	return e, p
 }
 
 // closed reports whether the cache closed the entry's descriptor.
-func closed(e *openFile) bool {
+func closed(e *OpenFile) bool {
 	_, err := e.f.Stat()
 	return errors.Is(err, os.ErrClosed)
 }
@@ -40,17 +40,17 @@ func closed(e *openFile) bool {
 // entry is dropped and closed (after the requests that hold it).
 func TestOpenFilesServeOnlyWhatIsStored(t *testing.T) {
 	dir := t.TempDir()
-	o := newOpenFiles(8)
+	o := NewOpenFiles(8)
 
 	e, p := cacheFile(t, o, "a1", dir, "removed.mp3", "un")
-	if got := o.get("removed.mp3"); got != e {
+	if got := o.Get("removed.mp3"); got != e {
 		t.Fatalf("get of a cached file: %v", got)
 	}
-	o.done(e)
+	o.Done(e)
 	if err := os.Remove(p); err != nil {
 		t.Fatal(err)
 	}
-	if got := o.get("removed.mp3"); got != nil {
+	if got := o.Get("removed.mp3"); got != nil {
 		t.Fatal("a removed file is still served")
 	}
 	if !closed(e) {
@@ -65,7 +65,7 @@ func TestOpenFilesServeOnlyWhatIsStored(t *testing.T) {
 	if err := os.Rename(p+".tmp", p); err != nil {
 		t.Fatal(err)
 	}
-	if o.get("replaced.mp3") != nil || !closed(e) {
+	if o.Get("replaced.mp3") != nil || !closed(e) {
 		t.Fatal("a replaced file is still served")
 	}
 
@@ -75,7 +75,7 @@ func TestOpenFilesServeOnlyWhatIsStored(t *testing.T) {
 	if err := os.Chtimes(p, later, later); err != nil {
 		t.Fatal(err)
 	}
-	if o.get("touched.mp3") != nil || !closed(e) {
+	if o.Get("touched.mp3") != nil || !closed(e) {
 		t.Fatal("a file with another time is still served")
 	}
 
@@ -91,7 +91,7 @@ func TestOpenFilesServeOnlyWhatIsStored(t *testing.T) {
 	o.mu.Lock()
 	e.checked = time.Now().Add(-pathCheck)
 	o.mu.Unlock()
-	if o.get("linked.mp3") != nil || !closed(e) {
+	if o.Get("linked.mp3") != nil || !closed(e) {
 		t.Fatal("a file removed from its path is still served")
 	}
 }
@@ -101,13 +101,13 @@ func TestOpenFilesServeOnlyWhatIsStored(t *testing.T) {
 // it is done; the cache holds at most its size, the least used going first.
 func TestOpenFilesDropAndEvict(t *testing.T) {
 	dir := t.TempDir()
-	o := newOpenFiles(2)
+	o := NewOpenFiles(2)
 	e1, _ := cacheFile(t, o, "a1", dir, "a1.mp3", "un")
 	e2, _ := cacheFile(t, o, "a2", dir, "a2.mp3", "deux")
 
-	held := o.get("a1.mp3")
-	o.dropArticle("a1")
-	if o.get("a1.mp3") != nil {
+	held := o.Get("a1.mp3")
+	o.DropArticle("a1")
+	if o.Get("a1.mp3") != nil {
 		t.Fatal("a dropped article is still served")
 	}
 	if closed(e1) {
@@ -117,15 +117,15 @@ func TestOpenFilesDropAndEvict(t *testing.T) {
 	if _, err := held.f.ReadAt(buf, 0); err != nil || string(buf) != "un" {
 		t.Fatalf("held descriptor: %q %v", buf, err)
 	}
-	o.done(held)
+	o.Done(held)
 	if !closed(e1) {
 		t.Fatal("a dropped entry is kept open once no request holds it")
 	}
 
-	if got := o.get("a2.mp3"); got != e2 {
+	if got := o.Get("a2.mp3"); got != e2 {
 		t.Fatal("a2 lost")
 	} else {
-		o.done(got)
+		o.Done(got)
 	}
 	time.Sleep(time.Millisecond) // a2 used before a3, a4
 	e3, _ := cacheFile(t, o, "a3", dir, "a3.mp3", "trois")

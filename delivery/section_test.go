@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"bytes"
@@ -55,13 +55,13 @@ func TestSectionsShareOneDescriptor(t *testing.T) {
 	slowClient.SetReadBuffer(4096)
 	stalled := make(chan error, 1)
 	go func() {
-		_, err, _ := sendSection(slowServer, newSection(f, int64(len(data))), int64(len(data)))
+		_, err, _ := sendSection(slowServer, NewSection(f, int64(len(data))), int64(len(data)))
 		stalled <- err
 	}()
 
 	for _, first := range []int{100_000, 3_000_000, 17} {
 		server, client := tcpPair(t, ln)
-		s := newSection(f, int64(len(data)))
+		s := NewSection(f, int64(len(data)))
 		if _, err := s.Seek(int64(first), io.SeekStart); err != nil {
 			t.Fatal(err)
 		}
