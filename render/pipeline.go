@@ -96,7 +96,7 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 	a.timings.Loudness = since(tl)
 
 	m := pl.manifest(t, a, loud, &usage)
-	idx := a.seg.Index(pl.indexFormat(a.seg.Enc.Rate()), segment.Offsets{Bias: used.bias, Loss: used.loss})
+	idx := a.seg.Index(indexFormat(pl.synth.Fingerprint(), pl.cfg, pl.limit, a.seg.Enc.Rate()), segment.Offsets{Bias: used.bias, Loss: used.loss})
 	if err := pl.publish(ctx, t, m, a, idx, start); err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)
 	}
@@ -118,7 +118,7 @@ func (pl *pipeline) reuse(ctx context.Context, t task, us []segment.Unit, used o
 		return nil
 	}
 	prev := segment.Previous{
-		Index: idx, Format: pl.indexFormat(idx.Rate), Cues: runCues(t.prev.Cues),
+		Index: idx, Format: indexFormat(pl.synth.Fingerprint(), pl.cfg, pl.limit, idx.Rate), Cues: runCues(t.prev.Cues),
 		Open: func(ctx context.Context) (io.ReadSeekCloser, error) {
 			return pl.rec.st.Open(ctx, t.prev.Audio)
 		},

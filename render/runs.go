@@ -48,11 +48,12 @@ func runCues(cues []transcript.Cue) []segment.Cue {
 	return out
 }
 
-// indexFormat is segment.Index.Format for this pipeline at rate: what
-// shapes the frames besides the runs' own content.
-func (pl *pipeline) indexFormat(rate int) string {
-	b, _ := json.Marshal([]any{segment.Format, pl.synth.Fingerprint(), pl.cfg.Encode, rate, pl.cfg.TargetLUFS, pl.cfg.CeilingDBTP,
-		strconv.Itoa(pl.limit), trimThresholdDB, trimMargin, fadeIn, fadeOut, piecePause, segment.MinSegment, segment.MaxSegment})
+// indexFormat is segment.Index.Format for a render at rate with the voice
+// (its fingerprint), the settings and the engine's limit: what shapes the
+// frames besides the runs' own content.
+func indexFormat(voice string, cfg Config, limit, rate int) string {
+	b, _ := json.Marshal([]any{segment.Format, voice, cfg.Encode, rate, cfg.TargetLUFS, cfg.CeilingDBTP,
+		strconv.Itoa(limit), trimThresholdDB, trimMargin, fadeIn, fadeOut, piecePause, segment.MinSegment, segment.MaxSegment})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }
