@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"time"
 
-	"ecouter/audio"
+	"ecouter/render/segment"
 	"ecouter/store"
 	"ecouter/synth"
 )
@@ -76,13 +77,15 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 	for i, u := range us {
 		keys[i] = sentenceKey(pl.synth.Fingerprint(), u.spoken)
 	}
-	plan := pl.reuse(ctx, t, us, keys, used)
+	runs := runUnits(us, keys, pl.cfg.Pauses)
+	plan := pl.reuse(ctx, t, runs, used)
 	if plan != nil {
-		used = plan.used
+		o := plan.Offsets()
+		used = offsets{bias: o.Bias, loss: o.Loss}
 	}
 	prod := pl.produce(ctx, us, pl.cfg.TargetLUFS+used.total(), plan)
 	defer prod.stop()
-	a, err := pl.assemble(ctx, t, us, keys, sentences, prod, plan)
+	a, err := pl.assemble(ctx, t, us, runs, sentences, prod, plan)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)
 	}
@@ -93,7 +96,8 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 	a.timings.Loudness = since(tl)
 
 	m := pl.manifest(t, a, loud, &usage)
-	if err := pl.publish(ctx, t, m, a, pl.index(a, used, a.enc.headBytes), start); err != nil {
+	idx := a.seg.Index(indexFormat(pl.synth.Fingerprint(), pl.cfg, pl.limit, a.seg.Enc.Rate()), segment.Offsets{Bias: used.bias, Loss: used.loss})
+	if err := pl.publish(ctx, t, m, a, idx, start); err != nil {
 		return nil, fmt.Errorf("render %s: %w", t.id, err)
 	}
 	pl.account(m, a)
@@ -102,7 +106,7 @@ func (pl *pipeline) run(ctx context.Context, t task) (*Manifest, error) {
 
 // reuse plans what the render takes from the previous one, unless told
 // not to: the runs of sentences its stored index has unchanged.
-func (pl *pipeline) reuse(ctx context.Context, t task, us []unit, keys []string, used offsets) *reusePlan {
+func (pl *pipeline) reuse(ctx context.Context, t task, us []segment.Unit, used offsets) *segment.Plan {
 	if pl.cfg.FullReencode || t.prev == nil {
 		return nil
 	}
@@ -113,7 +117,15 @@ func (pl *pipeline) reuse(ctx context.Context, t task, us []unit, keys []string,
 		}
 		return nil
 	}
-	return pl.planReuse(us, keys, idx, t.prev.Cues, used)
+	prev := segment.Previous{
+		Index: idx, Format: indexFormat(pl.synth.Fingerprint(), pl.cfg, pl.limit, idx.Rate), Cues: runCues(t.prev.Cues),
+		Open: func(ctx context.Context) (io.ReadSeekCloser, error) {
+			return pl.rec.st.Open(ctx, t.prev.Audio)
+		},
+		Ceiling: pl.cfg.CeilingDBTP,
+	}
+	warn := func(run string, err error) { pl.log.Warn("segment index: run encoded again", "run", run, "err", err) }
+	return segment.NewPlan(prev, us, pl.cfg.Encode, used.total(), warn)
 }
 
 // manifest describes the render assembled in a.
@@ -123,7 +135,7 @@ func (pl *pipeline) manifest(t task, a *assembly, loud Loudness, usage *synth.Us
 		ID: t.id, Key: t.p.key,
 		Title: art.Title, Author: art.Author, URL: art.URL,
 		Published: art.Published, Modified: art.Modified, Categories: art.Categories,
-		Audio: audioKey(t.id, t.p.key), Size: a.size, Duration: a.enc.seconds(),
+		Audio: audioKey(t.id, t.p.key), Size: a.size, Duration: a.seg.Enc.Seconds(),
 		Backend: pl.synth.Name(), Voice: pl.synth.Fingerprint(),
 		Characters: a.chars, Sentences: len(a.cues), Synthesized: a.synthesized, Reused: a.reused,
 		BilledCharacters: usage.Characters(), Requests: usage.Requests(),
@@ -155,8 +167,8 @@ func (pl *pipeline) account(m *Manifest, a *assembly) {
 // confirmLoudness measures the whole article, feeds the difference back
 // into later renders' targets, and reports what was measured.
 func (pl *pipeline) confirmLoudness(used offsets, a *assembly) Loudness {
-	enc := &a.enc
-	out := Loudness{OutputLUFS: enc.meter.Loudness(), TruePeak: math.Inf(-1)}
+	enc := &a.seg.Enc
+	out := Loudness{OutputLUFS: enc.Loudness(), TruePeak: math.Inf(-1)}
 	var in, gain float64
 	n := 0
 	for _, l := range a.levels {
@@ -170,11 +182,8 @@ func (pl *pipeline) confirmLoudness(used offsets, a *assembly) Loudness {
 	if n > 0 {
 		out.InputLUFS, out.GainDB = in/float64(n), gain/float64(n)
 	}
-	excerpt := audio.Clip{Rate: enc.rate, Samples: enc.excerpt}
-	if enc.gap {
-		excerpt.Samples = nil // it stops where reused frames start
-	}
-	if err := pl.calib.observe(used, excerpt, enc.seconds(), pl.cfg.Encode, pl.cfg.TargetLUFS, out.OutputLUFS); err != nil {
+	// Without the excerpt if frames were reused: it stops where they start.
+	if err := pl.calib.observe(used, enc.Excerpt(), enc.Seconds(), pl.cfg.Encode, pl.cfg.TargetLUFS, out.OutputLUFS); err != nil {
 		pl.log.Warn("loudness calibration", "err", err)
 	}
 	out.MP3LUFS = out.OutputLUFS - pl.calib.encoderLoss()

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"ecouter/audio"
+	"ecouter/render/segment"
 )
 
 // sentence is one synthesised, trimmed and levelled unit.
@@ -30,7 +31,7 @@ type production struct {
 	pl       *pipeline
 	us       []unit
 	target   float64
-	plan     *reusePlan // its units are not produced ahead
+	plan     *segment.Plan // its units are not produced ahead
 	results  []chan sentence
 	ahead    chan struct{}
 	chars    *semaphore.Weighted // the window in spoken characters
@@ -43,7 +44,7 @@ type production struct {
 	cause error // the first unit's failure that was not a cancellation
 }
 
-func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan *reusePlan) *production {
+func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan *segment.Plan) *production {
 	parallel := max(1, pl.cfg.Parallel)
 	ctx, cancel := context.WithCancel(ctx)
 	pr := &production{
@@ -64,7 +65,7 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan
 	go func() {
 		defer close(pr.launched)
 		for i, u := range us {
-			if plan.skipped(i) {
+			if plan.Skipped(i) {
 				continue
 			}
 			select {
@@ -93,7 +94,7 @@ func (pl *pipeline) produce(ctx context.Context, us []unit, target float64, plan
 // A unit the plan skipped, but which the assembly needs after all (its run
 // could not be placed), is prepared there and then.
 func (pr *production) next(ctx context.Context, i int) (sentence, error) {
-	if pr.plan.skipped(i) {
+	if pr.plan.Skipped(i) {
 		r := pr.pl.prepareSentence(ctx, pr.us[i].spoken, pr.target)
 		if r.err != nil {
 			r.err = &SentenceError{Index: pr.us[i].cue + 1, Err: r.err}

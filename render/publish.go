@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"ecouter/render/segment"
 )
 
 // publish is the last stage: the audio first, the manifest second, so a
@@ -12,7 +14,7 @@ import (
 // The segment index goes between them: a manifest names only audio whose
 // index (if any) is stored. Without one the next render encodes every
 // segment, so a failure to store it costs time, not the render.
-func (pl *pipeline) publish(ctx context.Context, t task, m *Manifest, a *assembly, idx *segmentIndex, start time.Time) error {
+func (pl *pipeline) publish(ctx context.Context, t task, m *Manifest, a *assembly, idx *segment.Index, start time.Time) error {
 	ts := time.Now()
 	if t.allowed != nil {
 		if err := t.allowed(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"ecouter/article"
 	"ecouter/audio"
+	"ecouter/render/segment"
 	"ecouter/store"
 )
 
@@ -159,15 +160,15 @@ func (r records) putCalibration(ctx context.Context, key string, c calibrationRe
 }
 
 // segmentIndex reads the segment index of the MP3 under audio.
-func (r records) segmentIndex(ctx context.Context, audio string) (*segmentIndex, error) {
-	var idx segmentIndex
+func (r records) segmentIndex(ctx context.Context, audio string) (*segment.Index, error) {
+	var idx segment.Index
 	if err := r.readJSON(ctx, segmentsKey(audio), &idx); err != nil {
 		return nil, err
 	}
 	return &idx, nil
 }
 
-func (r records) putSegmentIndex(ctx context.Context, audio string, idx *segmentIndex) error {
+func (r records) putSegmentIndex(ctx context.Context, audio string, idx *segment.Index) error {
 	b, err := json.Marshal(idx)
 	if err != nil {
 		return fmt.Errorf("encode segment index: %w", err)

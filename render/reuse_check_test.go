@@ -7,6 +7,7 @@ import (
 	"math"
 	"testing"
 
+	"ecouter/render/segment"
 	"ecouter/store"
 )
 
@@ -32,12 +33,12 @@ func newReuseFixture(t *testing.T) reuseFixture {
 // index, renders v2 and checks it against the full render: one valid
 // stream of the same length, the same cues, and the same sound within the
 // codec's own error (no click, no noise, no silence).
-func (f reuseFixture) renderDamaged(t *testing.T, damage func(mp3 []byte, idx *segmentIndex)) *Manifest {
+func (f reuseFixture) renderDamaged(t *testing.T, damage func(mp3 []byte, idx *segment.Index)) *Manifest {
 	t.Helper()
 	ctx := context.Background()
 	src, st, ms, svc := reuseStore(t, false, f.v1)
 	mp3 := readStored(t, st, ms[0].Audio)
-	var idx segmentIndex
+	var idx segment.Index
 	if err := json.Unmarshal(readStored(t, st, segmentsKey(ms[0].Audio)), &idx); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func putBytes(t *testing.T, st store.Store, key string, b []byte) {
 // flipMainData scrambles the main data of two frames in the middle of
 // every indexed run, in the stored MP3 (mono MPEG-1 layer III frames,
 // 44.1 kHz: a 4-byte header and 17 bytes of side information).
-func flipMainData(t *testing.T, mp3 []byte, idx *segmentIndex) {
+func flipMainData(t *testing.T, mp3 []byte, idx *segment.Index) {
 	t.Helper()
 	for _, r := range idx.Runs {
 		off := idx.Head + r.From
@@ -122,10 +123,10 @@ func flipMainData(t *testing.T, mp3 []byte, idx *segmentIndex) {
 func TestReuseChecksDamagedFrames(t *testing.T) {
 	f := newReuseFixture(t)
 	t.Run("sums", func(t *testing.T) {
-		f.renderDamaged(t, func(mp3 []byte, idx *segmentIndex) { flipMainData(t, mp3, idx) })
+		f.renderDamaged(t, func(mp3 []byte, idx *segment.Index) { flipMainData(t, mp3, idx) })
 	})
 	t.Run("index without sums", func(t *testing.T) {
-		f.renderDamaged(t, func(mp3 []byte, idx *segmentIndex) {
+		f.renderDamaged(t, func(mp3 []byte, idx *segment.Index) {
 			flipMainData(t, mp3, idx)
 			for i := range idx.Runs {
 				idx.Runs[i].Sum, idx.Runs[i].Seal = nil, nil
@@ -145,13 +146,13 @@ func TestReuseChecksIndexAgainstSentences(t *testing.T) {
 	rate := 22050
 	for _, tc := range []struct {
 		name string
-		edit func(r *runRecord)
+		edit func(r *segment.Run)
 	}{
-		{"absurd first pause", func(r *runRecord) { r.Units[0].Pause = 900 * rate }},
-		{"absurd pause within", func(r *runRecord) { r.Units[len(r.Units)-1].Pause += 900 * rate; r.Samples += 900 * rate }},
-		{"sentence length", func(r *runRecord) { r.Units[0].Len += rate / 2; r.Tail -= rate / 2 }},
-		{"frames", func(r *runRecord) { r.Frames += 20 }},
-		{"samples", func(r *runRecord) { r.Samples += 9 * 1152 / 2; r.Frames += 9; r.Tail += 9 * 1152 / 2 }},
+		{"absurd first pause", func(r *segment.Run) { r.Units[0].Pause = 900 * rate }},
+		{"absurd pause within", func(r *segment.Run) { r.Units[len(r.Units)-1].Pause += 900 * rate; r.Samples += 900 * rate }},
+		{"sentence length", func(r *segment.Run) { r.Units[0].Len += rate / 2; r.Tail -= rate / 2 }},
+		{"frames", func(r *segment.Run) { r.Frames += 20 }},
+		{"samples", func(r *segment.Run) { r.Samples += 9 * 1152 / 2; r.Frames += 9; r.Tail += 9 * 1152 / 2 }},
 	} {
 		for _, sealed := range []bool{false, true} {
 			name := tc.name
@@ -159,13 +160,12 @@ func TestReuseChecksIndexAgainstSentences(t *testing.T) {
 				name += ", sealed"
 			}
 			t.Run(name, func(t *testing.T) {
-				f.renderDamaged(t, func(_ []byte, idx *segmentIndex) {
+				f.renderDamaged(t, func(_ []byte, idx *segment.Index) {
 					r := &idx.Runs[2] // far from the edited sentence: reused
 					tc.edit(r)
 					r.Seal = nil
 					if sealed {
-						s := r.seal()
-						r.Seal = &s
+						r.Reseal()
 					}
 				})
 			})

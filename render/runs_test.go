@@ -15,6 +15,7 @@ import (
 	"ecouter/article"
 	"ecouter/audio"
 	"ecouter/audio/audiotest"
+	"ecouter/render/segment"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
 )
@@ -93,7 +94,7 @@ func editReusesUnchangedRuns(t *testing.T, st store.Store) {
 	_, st, ms, _ := reuseIn(t, st, false, v1, v2, v3)
 	// The full render: v3 in a fresh store whose calibration is the one
 	// the edits were levelled with.
-	var idx segmentIndex
+	var idx segment.Index
 	if err := json.Unmarshal(readStored(t, st, segmentsKey(ms[2].Audio)), &idx); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestReusedRunEncodedAgainWhenItsFramesFail(t *testing.T) {
 	v1 := longArticle(60)
 	v2 := edited(v1, 31)
 	src, st, ms, svc := reuseStore(t, false, v1)
-	var idx segmentIndex
+	var idx segment.Index
 	if err := json.Unmarshal(readStored(t, st, segmentsKey(ms[0].Audio)), &idx); err != nil {
 		t.Fatal(err)
 	}
@@ -225,17 +226,17 @@ func TestReuseRefused(t *testing.T) {
 	ctx := context.Background()
 	v1 := longArticle(40)
 	src, st, ms, svc := reuseStore(t, false, v1)
-	var idx segmentIndex
+	var idx segment.Index
 	if err := json.Unmarshal(readStored(t, st, segmentsKey(ms[0].Audio)), &idx); err != nil {
 		t.Fatal(err)
 	}
 	n := 20
 	for _, tc := range []struct {
 		name string
-		edit func(*segmentIndex)
+		edit func(*segment.Index)
 	}{
-		{"another voice or encoder", func(x *segmentIndex) { x.Format = "other" }},
-		{"levels a whole LU off", func(x *segmentIndex) { x.Offsets.Bias += 1 }},
+		{"another voice or encoder", func(x *segment.Index) { x.Format = "other" }},
+		{"levels a whole LU off", func(x *segment.Index) { x.Offsets.Bias += 1 }},
 	} {
 		x := idx
 		tc.edit(&x)
@@ -271,10 +272,10 @@ func TestRunsAreContentDefined(t *testing.T) {
 		for i, u := range us {
 			keys[i] = sentenceKey("v", u.spoken)
 		}
-		r := newRunRules(us, keys, cfg, 22050)
+		r := segment.NewRules(runUnits(us, keys, cfg.Pauses), cfg.Encode, 22050)
 		var ids []string
-		for i := r.end(0); i < len(us); i = r.end(i) {
-			ids = append(ids, r.identity(i, r.end(i)))
+		for i := r.End(0); i < len(us); i = r.End(i) {
+			ids = append(ids, r.Identity(i, r.End(i)))
 		}
 		return ids
 	}

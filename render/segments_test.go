@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"ecouter/article"
-	"ecouter/audio"
 	"ecouter/audio/audiotest"
+	"ecouter/render/segment"
 	"ecouter/store"
 	"ecouter/synth/synthtest"
 )
@@ -72,7 +72,7 @@ func TestSegmentedRenderIsOneValidStream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Duration < 4*minSegment.Seconds() {
+			if m.Duration < 4*segment.MinSegment.Seconds() {
 				t.Fatalf("the article lasts %.1fs: too short for several segments", m.Duration)
 			}
 			file := readStored(t, st, m.Audio)
@@ -84,49 +84,6 @@ func TestSegmentedRenderIsOneValidStream(t *testing.T) {
 			checkInfoFrame(t, file)
 			checkCues(t, m, pcm, outRate)
 		})
-	}
-}
-
-// The encoding cuts the article into segments at sentence pauses, the
-// first one short so that listening starts early.
-func TestEncodingSegments(t *testing.T) {
-	var e encoding
-	if err := e.start(22050, audio.EncodeOptions{}, audio.Tags{}, 2); err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	sentence := (&synthtest.Fake{PerChar: 8 * time.Millisecond}).Clip(strings.Repeat("a", 180)).Samples // 1.5 s
-	for i := range 10 {
-		e.add(sentence)
-		e.silence(300 * time.Millisecond)
-		if i < 9 {
-			e.boundary()
-		}
-		e.silence(300 * time.Millisecond)
-	}
-	if _, _, err := e.finish(audio.Tags{}); err != nil {
-		t.Fatal(err)
-	}
-	// A sentence and its pauses last 2.1 s: the first sentence alone, then
-	// 4 per segment of at least 8 s, then the last one.
-	if e.segments != 4 {
-		t.Fatalf("%d segments, want 4", e.segments)
-	}
-}
-
-// Within a long sentence (one piece here), segments are cut at maxSegment.
-func TestEncodingCutsLongSentences(t *testing.T) {
-	var e encoding
-	if err := e.start(22050, audio.EncodeOptions{}, audio.Tags{}, 2); err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	e.add((&synthtest.Fake{PerChar: 10 * time.Millisecond}).Clip(strings.Repeat("a", 3500)).Samples) // 35 s
-	if _, _, err := e.finish(audio.Tags{}); err != nil {
-		t.Fatal(err)
-	}
-	if want := 4; e.segments != want {
-		t.Fatalf("%d segments of a 35-second sentence, want %d (at most %v each)", e.segments, want, maxSegment)
 	}
 }
 

@@ -19,13 +19,6 @@ type spool struct {
 	size int64
 }
 
-// errSpoolGone means the render's frames were released: the stored file
-// is the place to read them from now. It is an ErrNoLiveStream, so that a
-// listener handed the stream after its grace period (a takeover that took
-// longer than that on a busy machine) waits for the stored file rather
-// than getting a 500.
-var errSpoolGone = fmt.Errorf("render stream closed: %w", ErrNoLiveStream)
-
 // newSpool creates a spool held once by the caller.
 func newSpool() (*spool, error) {
 	f, err := os.CreateTemp("", "ecouter-render-*.mp3")

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -13,6 +14,13 @@ import (
 // it runs on another node whose stream cannot be relayed here. The render
 // is not failed: its listeners wait for the stored file.
 var ErrNoLiveStream = errors.New("no live stream of this render: wait for the stored file")
+
+// errSpoolGone means the render's frames were released: the stored file
+// is the place to read them from now. It is an ErrNoLiveStream, so that a
+// listener handed the stream after its grace period (a takeover that took
+// longer than that on a busy machine) waits for the stored file rather
+// than getting a 500.
+var errSpoolGone = fmt.Errorf("render stream closed: %w", ErrNoLiveStream)
 
 // streamGrace keeps a finished render's frames readable for a listener
 // who was handed the stream just as the render ended.

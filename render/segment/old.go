@@ -1,4 +1,4 @@
-package render
+package segment
 
 import (
 	"context"
@@ -6,19 +6,20 @@ import (
 	"io"
 
 	"ecouter/audio"
-	"ecouter/store"
 )
+
+// Opener opens the previous render's stored MP3.
+type Opener func(ctx context.Context) (io.ReadSeekCloser, error)
 
 // oldAudio is the previous render's MP3, opened at the first reused run.
 type oldAudio struct {
-	st   store.Store
-	key  string
+	open Opener
 	head int64
 	// rate and ceiling are what checkFrames needs: the input rate and the
 	// render's true-peak ceiling.
 	rate    int
 	ceiling float64
-	b       store.Blob
+	b       io.ReadSeekCloser
 	// pos is where b is; last is the run read before, ending there. Runs
 	// are read in order and each starts a few frames before the last
 	// ended (its reservoir), which last holds: no seek, so one request to
@@ -32,13 +33,13 @@ const maxRunBytes = 16 << 20
 
 // load reads the frames of a run (with those before it that hold its
 // reservoir bytes).
-func (o *oldAudio) load(ctx context.Context, rec *runRecord) (audio.SegmentMP3, error) {
+func (o *oldAudio) load(ctx context.Context, rec *Run) (audio.SegmentMP3, error) {
 	n := rec.End - rec.From
 	if rec.From < 0 || n <= 0 || n > maxRunBytes || rec.Lead < 0 || rec.Frames <= 0 {
 		return audio.SegmentMP3{}, fmt.Errorf("reuse run: bad record")
 	}
 	if o.b == nil {
-		b, err := o.st.Open(ctx, o.key)
+		b, err := o.open(ctx)
 		if err != nil {
 			return audio.SegmentMP3{}, fmt.Errorf("reuse run: %w", err)
 		}

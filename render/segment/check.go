@@ -1,4 +1,4 @@
-package render
+package segment
 
 import (
 	"encoding/json"
@@ -8,7 +8,6 @@ import (
 	"math"
 
 	"ecouter/audio"
-	"ecouter/transcript"
 )
 
 // Reused runs are checked twice, since a damaged index or MP3 must never
@@ -18,7 +17,7 @@ import (
 //   - when the render is planned (checkRun), the record against what it
 //     must be: its seal, its pauses and length against the run rules (the
 //     pauses are in the run's identity), its frames against its length,
-//     and its sentences' lengths against the previous manifest's cues. A
+//     and its sentences' lengths against the previous render's cues. A
 //     run that fails is not reused: its sentences are encoded again.
 //   - when its frames are read (checkFrames): their CRC-32C against the
 //     index's, or, for an index written before sums were kept, the frames
@@ -29,18 +28,24 @@ import (
 // header and side information, not the main data, and lame writes none
 // here: the index's sum is what covers the bytes.
 
-// errRunRecord reports a run record or its frames that cannot be used.
-var errRunRecord = errors.New("reuse run: record and audio disagree")
+// ErrRunRecord reports a run record or its frames that cannot be used.
+var ErrRunRecord = errors.New("reuse run: record and audio disagree")
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func crc(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
 // seal returns the CRC-32C of the record as stored, Seal left out.
-func (r runRecord) seal() uint32 {
+func (r Run) seal() uint32 {
 	r.Seal = nil
 	b, _ := json.Marshal(r) // a struct of numbers and strings: no error
 	return crc(b)
+}
+
+// Reseal sets the record's Seal to what it holds now.
+func (r *Run) Reseal() {
+	s := r.seal()
+	r.Seal = &s
 }
 
 // Tolerances of the decoded check: lossy coding moves a sentence's peak by
@@ -55,52 +60,70 @@ const (
 
 // checkRun tells whether rec, the previous render's record of the run of
 // units i to j, is what the run must be: see above. cues finds its
-// sentences in the previous manifest.
-func (r runRules) checkRun(i, j int, rec *runRecord, cues cueIndex) error {
+// sentences in the previous render's cues.
+func (r Rules) checkRun(i, j int, rec *Run, cues cueIndex) error {
 	if rec.Seal != nil && *rec.Seal != rec.seal() {
-		return fmt.Errorf("%w: seal", errRunRecord)
+		return fmt.Errorf("%w: seal", ErrRunRecord)
 	}
 	if len(rec.Units) != j-i || r.gridIn <= 0 {
-		return fmt.Errorf("%w: %d units, %d expected", errRunRecord, len(rec.Units), j-i)
+		return fmt.Errorf("%w: %d units, %d expected", ErrRunRecord, len(rec.Units), j-i)
 	}
+	if err := r.checkUnits(i, j, rec); err != nil {
+		return err
+	}
+	if err := r.checkLength(rec); err != nil {
+		return err
+	}
+	if !cues.has(r.sentences(i, rec)) {
+		return fmt.Errorf("%w: its sentences' lengths are not the previous render's", ErrRunRecord)
+	}
+	return nil
+}
+
+// checkUnits checks the pauses and lengths of rec's units, and its tail.
+func (r Rules) checkUnits(i, j int, rec *Run) error {
 	total := 0
 	for k, ur := range rec.Units {
-		want := r.samples(r.pause(i + k))
+		want := r.samples(r.Pause(i + k))
 		if k == 0 {
-			d := r.pause(i)
+			d := r.Pause(i)
 			want = r.samples(d - d/2)
-		} else if r.us[i+k].first {
-			d := r.pause(i + k)
+		} else if r.us[i+k].First {
+			d := r.Pause(i + k)
 			want = r.samples(d/2) + r.samples(d-d/2)
 		}
 		if ur.Pause != want || ur.Len <= 0 || !levelOK(ur) {
-			return fmt.Errorf("%w: unit %d: pause %d (want %d), length %d", errRunRecord, k, ur.Pause, want, ur.Len)
+			return fmt.Errorf("%w: unit %d: pause %d (want %d), length %d", ErrRunRecord, k, ur.Pause, want, ur.Len)
 		}
 		total += ur.Pause + ur.Len
 	}
-	if tail := r.samples(r.pause(j) / 2); rec.Tail < tail || rec.Tail >= tail+r.gridIn {
-		return fmt.Errorf("%w: tail %d, want %d to %d", errRunRecord, rec.Tail, tail, tail+r.gridIn-1)
+	if tail := r.samples(r.Pause(j) / 2); rec.Tail < tail || rec.Tail >= tail+r.gridIn {
+		return fmt.Errorf("%w: tail %d, want %d to %d", ErrRunRecord, rec.Tail, tail, tail+r.gridIn-1)
 	}
+	if rec.Samples != total+rec.Tail {
+		return fmt.Errorf("%w: %d samples, its units and tail %d", ErrRunRecord, rec.Samples, total+rec.Tail)
+	}
+	return nil
+}
+
+// checkLength checks rec's samples, frames, bytes and loudness steps
+// against each other.
+func (r Rules) checkLength(rec *Run) error {
 	switch {
-	case rec.Samples != total+rec.Tail:
-		return fmt.Errorf("%w: %d samples, its units and tail %d", errRunRecord, rec.Samples, total+rec.Tail)
 	case rec.Samples <= 0 || rec.Samples > int(maxRunReused.Seconds())*r.rate || rec.Samples%r.gridIn != 0:
-		return fmt.Errorf("%w: %d samples", errRunRecord, rec.Samples)
+		return fmt.Errorf("%w: %d samples", ErrRunRecord, rec.Samples)
 	case rec.Frames != rec.Samples/r.gridIn*r.gridFrames:
-		return fmt.Errorf("%w: %d frames for %d samples", errRunRecord, rec.Frames, rec.Samples)
+		return fmt.Errorf("%w: %d frames for %d samples", ErrRunRecord, rec.Frames, rec.Samples)
 	case rec.Lead < 0 || rec.Lead > maxLead || rec.From < 0 || rec.End <= rec.From:
-		return fmt.Errorf("%w: frames %d to %d, %d before", errRunRecord, rec.From, rec.End, rec.Lead)
+		return fmt.Errorf("%w: frames %d to %d, %d before", ErrRunRecord, rec.From, rec.End, rec.Lead)
 	}
 	if steps := rec.Samples * 10 / r.rate; len(rec.Steps) < steps-1 || len(rec.Steps) > steps+1 {
-		return fmt.Errorf("%w: %d loudness steps for %d samples", errRunRecord, len(rec.Steps), rec.Samples)
+		return fmt.Errorf("%w: %d loudness steps for %d samples", ErrRunRecord, len(rec.Steps), rec.Samples)
 	}
 	for _, s := range rec.Steps {
 		if !(s >= 0) || math.IsInf(s, 1) {
-			return fmt.Errorf("%w: loudness step %v", errRunRecord, s)
+			return fmt.Errorf("%w: loudness step %v", ErrRunRecord, s)
 		}
-	}
-	if !cues.has(r.sentences(i, rec)) {
-		return fmt.Errorf("%w: its sentences' lengths are not the previous render's", errRunRecord)
 	}
 	return nil
 }
@@ -110,81 +133,23 @@ func (r runRules) checkRun(i, j int, rec *runRecord, cues cueIndex) error {
 const maxLead = 16
 
 // levelOK: a unit's level is finite and of this world (-999: silence).
-func levelOK(u unitRecord) bool {
+func levelOK(u RunUnit) bool {
 	in := u.In >= -999 && u.In <= 100
 	return in && math.Abs(u.Gain) <= 200 && u.Peak >= -999 && u.Peak <= 100
 }
 
-// sentenceSpan is one sentence of a run: its text and length in samples,
-// pieces and the breaths between them.
-type sentenceSpan struct {
-	text    string
-	samples int
-}
-
-// sentences lists the sentences of the run from unit i as rec has them.
-func (r runRules) sentences(i int, rec *runRecord) []sentenceSpan {
-	var out []sentenceSpan
-	for k, ur := range rec.Units {
-		u := r.us[i+k]
-		if u.first {
-			out = append(out, sentenceSpan{text: u.text, samples: ur.Len})
-			continue
-		}
-		out[len(out)-1].samples += ur.Pause + ur.Len
-	}
-	return out
-}
-
-// cueIndex finds runs of sentences in the previous render's cues.
-type cueIndex struct {
-	cues   []transcript.Cue
-	rate   int
-	byText map[string][]int
-}
-
-func newCueIndex(cues []transcript.Cue, rate int) cueIndex {
-	x := cueIndex{cues: cues, rate: rate, byText: map[string][]int{}}
-	for k, c := range cues {
-		x.byText[c.Text] = append(x.byText[c.Text], k)
-	}
-	return x
-}
-
-// has reports whether the cues hold these sentences in a row, each as
-// long (to a sample) as said.
-func (x cueIndex) has(ss []sentenceSpan) bool {
-	if len(ss) == 0 {
-		return false
-	}
-next:
-	for _, at := range x.byText[ss[0].text] {
-		if at+len(ss) > len(x.cues) {
-			continue
-		}
-		for k, s := range ss {
-			c := x.cues[at+k]
-			if c.Text != s.text || math.Abs((c.End-c.Start)*float64(x.rate)-float64(s.samples)) > 1 {
-				continue next
-			}
-		}
-		return true
-	}
-	return false
-}
-
 // checkFrames checks the frames read for rec (see above). rate is the
 // input rate and ceiling the render's true-peak ceiling.
-func checkFrames(seg audio.SegmentMP3, rec *runRecord, rate int, ceiling float64) error {
+func checkFrames(seg audio.SegmentMP3, rec *Run, rate int, ceiling float64) error {
 	if rec.Sum != nil {
 		if crc(seg.Frames) != *rec.Sum {
-			return fmt.Errorf("%w: frames' CRC-32C", errRunRecord)
+			return fmt.Errorf("%w: frames' CRC-32C", ErrRunRecord)
 		}
 		return nil
 	}
 	c, err := audio.DecodeSegment(seg)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errRunRecord, err)
+		return fmt.Errorf("%w: %w", ErrRunRecord, err)
 	}
 	peak := math.Inf(-1)
 	for _, u := range rec.Units {
@@ -193,20 +158,20 @@ func checkFrames(seg audio.SegmentMP3, rec *runRecord, rate int, ceiling float64
 	limit := math.Pow(10, (min(peak, ceiling)+decodedPeakMarginDB)/20)
 	for n, s := range c.Samples {
 		if math.Abs(float64(s)) > limit {
-			return fmt.Errorf("%w: decoded sample %d at %.1f dBFS, its sentences' peak %.1f dBTP", errRunRecord, n, 20*math.Log10(math.Abs(float64(s))), peak)
+			return fmt.Errorf("%w: decoded sample %d at %.1f dBFS, its sentences' peak %.1f dBTP", ErrRunRecord, n, 20*math.Log10(math.Abs(float64(s))), peak)
 		}
 	}
 	m := audio.NewMeter(c.Rate)
 	m.Add(c.Samples)
 	got := m.Steps(0)
 	if len(got) < len(rec.Steps)-1 {
-		return fmt.Errorf("%w: %d steps decoded, %d stored", errRunRecord, len(got), len(rec.Steps))
+		return fmt.Errorf("%w: %d steps decoded, %d stored", ErrRunRecord, len(got), len(rec.Steps))
 	}
 	in, out := math.Round(float64(rate)/10), math.Round(float64(c.Rate)/10)
 	for k := range min(len(got), len(rec.Steps)) {
 		d := 10 * math.Log10((got[k]/out+decodedStepFloor)/(rec.Steps[k]/in+decodedStepFloor))
 		if math.Abs(d) > decodedStepMarginDB {
-			return fmt.Errorf("%w: decoded step %d is %.1f dB off its stored loudness", errRunRecord, k, d)
+			return fmt.Errorf("%w: decoded step %d is %.1f dB off its stored loudness", ErrRunRecord, k, d)
 		}
 	}
 	return nil
