@@ -290,22 +290,22 @@ func byArticle(infos []store.Info) [][]store.Info {
 // Collect removes what the store no longer needs (see collector) and
 // reports it; with dry, it only reports. It runs after every stored render
 // (for that article), every ECOUTER_GC_INTERVAL, and from `ecouter gc`.
-func (s *Service) Collect(ctx context.Context, dry bool) (Collection, error) {
-	return s.gc.collect(ctx, dry)
+func (a *Archive) Collect(ctx context.Context, dry bool) (Collection, error) {
+	return a.gc.collect(ctx, dry)
 }
 
 // CollectEvery runs Collect at once, then every interval, until ctx ends.
-func (s *Service) CollectEvery(ctx context.Context, interval time.Duration) {
+func (a *Archive) CollectEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if c, err := s.Collect(ctx, false); err != nil {
+		if c, err := a.Collect(ctx, false); err != nil {
 			if ctx.Err() != nil {
 				return // stopped midway: the next start collects again
 			}
-			s.log.Warn("store collection", "err", err)
+			a.log.Warn("store collection", "err", err)
 		} else if len(c.Removed) > 0 {
-			s.log.Info("store collected", "removed", len(c.Removed), "freed_bytes", c.Freed)
+			a.log.Info("store collected", "removed", len(c.Removed), "freed_bytes", c.Freed)
 		}
 		select {
 		case <-t.C:
@@ -317,14 +317,14 @@ func (s *Service) CollectEvery(ctx context.Context, interval time.Duration) {
 
 // collectAfter collects an article's store after its render was stored,
 // in the background (a shutdown waits for it).
-func (s *Service) collectAfter(id string) {
-	s.Track(func() {
+func (a *Archive) collectAfter(id string) {
+	a.sched.Track(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if c, err := s.gc.collectArticle(ctx, id); err != nil {
-			s.log.Warn("store collection", "article_id", id, "err", err)
+		if c, err := a.gc.collectArticle(ctx, id); err != nil {
+			a.log.Warn("store collection", "article_id", id, "err", err)
 		} else if len(c.Removed) > 0 {
-			s.log.Info("store collected", "article_id", id, "removed", len(c.Removed), "freed_bytes", c.Freed)
+			a.log.Info("store collected", "article_id", id, "removed", len(c.Removed), "freed_bytes", c.Freed)
 		}
 	})
 }
