@@ -157,23 +157,7 @@ func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out 
 	if current == "" {
 		return // no readable manifest: nothing can be told apart safely
 	}
-	// A segment index goes with its MP3; one without (the render that was
-	// storing it failed) once it is old enough not to be one being stored.
-	defer func(before int) {
-		gone := map[string]bool{}
-		for _, r := range out.Removed[before:] {
-			gone[segmentsKey(r.Key)] = true
-		}
-		kept := map[string]bool{}
-		for _, in := range mp3s {
-			kept[segmentsKey(in.Key)] = !gone[segmentsKey(in.Key)]
-		}
-		for _, in := range indexes {
-			if gone[in.Key] || (!kept[in.Key] && c.now().Sub(in.ModTime) >= orphanAge) {
-				out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "its audio is removed"})
-			}
-		}
-	}(len(out.Removed))
+	defer c.indexGarbage(mp3s, indexes, len(out.Removed), out)
 	// Oldest first; S3 times are to the second, so on a tie the current
 	// render counts as the newest.
 	isCurrent := func(in store.Info) int {
@@ -196,6 +180,26 @@ func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out 
 			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "superseded"})
 		case !past && now.Sub(in.ModTime) >= max(c.cfg.KeepPrevious, orphanAge):
 			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "no manifest names it"})
+		}
+	}
+}
+
+// indexGarbage finds an article's segment indexes to remove, once its MP3s
+// to remove are in out.Removed[before:]. A segment index goes with its
+// MP3; one without (the render that was storing it failed) once it is old
+// enough not to be one being stored.
+func (c *collector) indexGarbage(mp3s, indexes []store.Info, before int, out *Collection) {
+	gone := map[string]bool{}
+	for _, r := range out.Removed[before:] {
+		gone[segmentsKey(r.Key)] = true
+	}
+	kept := map[string]bool{}
+	for _, in := range mp3s {
+		kept[segmentsKey(in.Key)] = !gone[segmentsKey(in.Key)]
+	}
+	for _, in := range indexes {
+		if gone[in.Key] || (!kept[in.Key] && c.now().Sub(in.ModTime) >= orphanAge) {
+			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "its audio is removed"})
 		}
 	}
 }
