@@ -12,10 +12,6 @@ import (
 	"ecouter/synth"
 )
 
-// billingPrefix holds one small record per UTC day of the characters the
-// paid engine billed, for a process that counts without NATS.
-const billingPrefix = "billing/"
-
 // StoredCount is the synth.Counter of a process alone (ecouter render
 // without a NATS cluster): the day's count lives in the store, read at
 // its first use and written at every change, so a restart keeps it. It
@@ -139,5 +135,3 @@ func (c *StoredCount) save(ctx context.Context, day string) error {
 	}
 	return nil
 }
-
-func billingKey(day string) string { return billingPrefix + day + ".json" }

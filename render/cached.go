@@ -8,9 +8,9 @@ package render
 // requests) can skip what only a request that may start a render needs,
 // such as the listen budget and asking the cluster whether a render runs.
 // Withdrawals, re-renders and other nodes' events replace or drop the
-// entry (remember, forget, Forget). Counted as a cache hit, like Listen.
+// entry (remember, Cut, Forget). Counted as a cache hit, like Listen.
 func (s *Service) Cached(id string) *Manifest {
-	m := s.fresh(id)
+	m := s.chk.checks.fresh(id)
 	if m != nil {
 		s.metrics.hits.Inc()
 	}

@@ -26,7 +26,7 @@ const calibrationExcerpt = 30 * time.Second
 // and target (its store key names all four). It is read from the store
 // once per process and written back after every render.
 type calibration struct {
-	rec  records
+	rec  *Archive
 	key  string
 	log  *slog.Logger
 	once sync.Once

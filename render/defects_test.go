@@ -47,7 +47,7 @@ func TestSynthCharactersCountOnlySynthesis(t *testing.T) {
 // started with the same calibration and measuring the same miss leave the
 // correction of one, not of both added up.
 func TestCalibrationOverlappingRenders(t *testing.T) {
-	c := &calibration{rec: newRecords(nil), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c := &calibration{rec: &Archive{}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	zero := 0.0
 	c.loss = &zero
 	c.once.Do(func() {}) // nothing stored to read

@@ -1,10 +1,5 @@
 package render
 
-import (
-	"context"
-	"fmt"
-)
-
 // Event says an article's audio changed, for the caches of every node
 // (feeds, the articles checked within their TTL).
 type Event struct {
@@ -16,37 +11,25 @@ type Event struct {
 // Event kinds.
 const (
 	EventStored    = "stored"    // a new render is stored
-	EventWithdrawn = "withdrawn" // the source no longer has an article with stored audio
+	EventWithdrawn = "withdrawn" // the article's audio was taken down (once, when it is gone)
 	EventChanged   = "changed"   // the article's narration changed: a new render starts
 )
 
 // WithNotify makes the Service tell fn of every Event, synchronously: fn
 // must return quickly (a cluster publishes them to every node and clears
 // the finished leases they make stale).
-func WithNotify(fn func(Event)) Option { return func(s *Service) { s.notifyFn = fn } }
+func WithNotify(fn func(Event)) Option { return func(s *Service) { s.events.fn = fn } }
 
-func (s *Service) notify(kind, id string) { s.notifyEvent(Event{Kind: kind, ID: id}) }
-
-func (s *Service) notifyEvent(ev Event) {
-	if s.notifyFn != nil {
-		s.notifyFn(ev)
-	}
+// notifier tells WithNotify's function of the events of the Service and
+// of its Archive.
+type notifier struct {
+	fn func(Event) // may be nil
 }
 
-// Forget drops what the service remembers of the article, so the next
-// request reads the store and the source again: another node changed it.
-func (s *Service) Forget(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.checked, id)
-}
+func (n *notifier) send(kind, id string) { n.sendEvent(Event{Kind: kind, ID: id}) }
 
-// Key returns the content key the article would be rendered with now:
-// what the render queue deduplicates jobs by.
-func (s *Service) Key(ctx context.Context, id string) (string, error) {
-	a, err := s.Article(ctx, id)
-	if err != nil {
-		return "", fmt.Errorf("fetch article %s: %w", id, err)
+func (n *notifier) sendEvent(ev Event) {
+	if n.fn != nil {
+		n.fn(ev)
 	}
-	return s.pl.prepare(a).key, nil
 }

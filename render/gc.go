@@ -157,23 +157,7 @@ func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out 
 	if current == "" {
 		return // no readable manifest: nothing can be told apart safely
 	}
-	// A segment index goes with its MP3; one without (the render that was
-	// storing it failed) once it is old enough not to be one being stored.
-	defer func(before int) {
-		gone := map[string]bool{}
-		for _, r := range out.Removed[before:] {
-			gone[segmentsKey(r.Key)] = true
-		}
-		kept := map[string]bool{}
-		for _, in := range mp3s {
-			kept[segmentsKey(in.Key)] = !gone[segmentsKey(in.Key)]
-		}
-		for _, in := range indexes {
-			if gone[in.Key] || (!kept[in.Key] && c.now().Sub(in.ModTime) >= orphanAge) {
-				out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "its audio is removed"})
-			}
-		}
-	}(len(out.Removed))
+	defer c.indexGarbage(mp3s, indexes, len(out.Removed), out)
 	// Oldest first; S3 times are to the second, so on a tie the current
 	// render counts as the newest.
 	isCurrent := func(in store.Info) int {
@@ -196,6 +180,26 @@ func (c *collector) articleGarbage(ctx context.Context, infos []store.Info, out 
 			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "superseded"})
 		case !past && now.Sub(in.ModTime) >= max(c.cfg.KeepPrevious, orphanAge):
 			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "no manifest names it"})
+		}
+	}
+}
+
+// indexGarbage finds an article's segment indexes to remove, once its MP3s
+// to remove are in out.Removed[before:]. A segment index goes with its
+// MP3; one without (the render that was storing it failed) once it is old
+// enough not to be one being stored.
+func (c *collector) indexGarbage(mp3s, indexes []store.Info, before int, out *Collection) {
+	gone := map[string]bool{}
+	for _, r := range out.Removed[before:] {
+		gone[segmentsKey(r.Key)] = true
+	}
+	kept := map[string]bool{}
+	for _, in := range mp3s {
+		kept[segmentsKey(in.Key)] = !gone[segmentsKey(in.Key)]
+	}
+	for _, in := range indexes {
+		if gone[in.Key] || (!kept[in.Key] && c.now().Sub(in.ModTime) >= orphanAge) {
+			out.Removed = append(out.Removed, Removed{Key: in.Key, Size: in.Size, Reason: "its audio is removed"})
 		}
 	}
 }
@@ -290,22 +294,22 @@ func byArticle(infos []store.Info) [][]store.Info {
 // Collect removes what the store no longer needs (see collector) and
 // reports it; with dry, it only reports. It runs after every stored render
 // (for that article), every ECOUTER_GC_INTERVAL, and from `ecouter gc`.
-func (s *Service) Collect(ctx context.Context, dry bool) (Collection, error) {
-	return s.gc.collect(ctx, dry)
+func (a *Archive) Collect(ctx context.Context, dry bool) (Collection, error) {
+	return a.gc.collect(ctx, dry)
 }
 
 // CollectEvery runs Collect at once, then every interval, until ctx ends.
-func (s *Service) CollectEvery(ctx context.Context, interval time.Duration) {
+func (a *Archive) CollectEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if c, err := s.Collect(ctx, false); err != nil {
+		if c, err := a.Collect(ctx, false); err != nil {
 			if ctx.Err() != nil {
 				return // stopped midway: the next start collects again
 			}
-			s.log.Warn("store collection", "err", err)
+			a.log.Warn("store collection", "err", err)
 		} else if len(c.Removed) > 0 {
-			s.log.Info("store collected", "removed", len(c.Removed), "freed_bytes", c.Freed)
+			a.log.Info("store collected", "removed", len(c.Removed), "freed_bytes", c.Freed)
 		}
 		select {
 		case <-t.C:
@@ -317,14 +321,14 @@ func (s *Service) CollectEvery(ctx context.Context, interval time.Duration) {
 
 // collectAfter collects an article's store after its render was stored,
 // in the background (a shutdown waits for it).
-func (s *Service) collectAfter(id string) {
-	s.Track(func() {
+func (a *Archive) collectAfter(id string) {
+	a.sched.Track(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if c, err := s.gc.collectArticle(ctx, id); err != nil {
-			s.log.Warn("store collection", "article_id", id, "err", err)
+		if c, err := a.gc.collectArticle(ctx, id); err != nil {
+			a.log.Warn("store collection", "article_id", id, "err", err)
 		} else if len(c.Removed) > 0 {
-			s.log.Info("store collected", "article_id", id, "removed", len(c.Removed), "freed_bytes", c.Freed)
+			a.log.Info("store collected", "article_id", id, "removed", len(c.Removed), "freed_bytes", c.Freed)
 		}
 	})
 }

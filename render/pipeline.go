@@ -35,7 +35,7 @@ func (e *SentenceError) Unwrap() error { return e.Err }
 // stream, cues), publish (audio first, manifest second).
 type pipeline struct {
 	synth   synth.Synthesizer
-	rec     records
+	rec     *Archive // where it reads and stores
 	cfg     Config
 	log     *slog.Logger
 	metrics *Metrics
@@ -46,6 +46,20 @@ type pipeline struct {
 	limit int
 	// respell is the backend's Respell, or nil.
 	respell func(string) string
+}
+
+func newPipeline(syn synth.Synthesizer, rec *Archive, cfg Config, log *slog.Logger, metrics *Metrics) *pipeline {
+	pl := &pipeline{
+		synth: syn, rec: rec, cfg: cfg, log: log, metrics: metrics, gc: rec.gc,
+		calib: &calibration{rec: rec, key: calibrationKey(syn.Fingerprint(), cfg), log: log},
+	}
+	if l, ok := syn.(SentenceLimiter); ok {
+		pl.limit = l.SentenceLimit()
+	}
+	if r, ok := syn.(Respeller); ok {
+		pl.respell = r.Respell
+	}
+	return pl
 }
 
 // task is one render to run.

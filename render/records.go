@@ -23,20 +23,37 @@ import (
 //	articles/<id>/manifest.json    the current render's Manifest
 //	articles/<id>/<key>.mp3        a render's MP3, by content key
 //	articles/<id>/<key>.runs.json  where its runs' frames are (segmentIndex)
+//	articles/<id>/withdrawn.json   the withdrawal in force (Withdrawal)
+//	articles/<id>/ended-<wid>.json marks the withdrawal wid ended
 //	sentences/<h[:2]>/<h[2:]>.wav  the sentence cache (lossless, per backend voice)
 //	calibration/<hash>.json        the loudness calibration, per voice and setting
+//	billing/<day>.json             the characters billed that UTC day (StoredCount)
 //
 // IDs are validated before they reach here, so they are safe path segments.
 const (
 	articlesPrefix    = "articles/"
 	sentencesPrefix   = "sentences/"
 	calibrationPrefix = "calibration/"
+	// billingPrefix holds one small record per UTC day of the characters
+	// the paid engine billed, for a process that counts without NATS.
+	billingPrefix = "billing/"
+	endedPrefix   = "ended-"
 )
 
 func manifestKey(id string) string { return path.Join("articles", id, "manifest.json") }
 func audioKey(id, key string) string {
 	return path.Join("articles", id, key+".mp3")
 }
+
+func withdrawalKey(id string) string { return path.Join("articles", id, "withdrawn.json") }
+
+// endedKey marks the withdrawal wid ended by a render asked for after it.
+// A marker of its own, never a change of withdrawn.json: a render
+// rewriting (or deleting) that record could erase a newer withdrawal made
+// in between, and the store has no compare-and-swap.
+func endedKey(id, wid string) string { return path.Join("articles", id, endedPrefix+wid+".json") }
+
+func billingKey(day string) string { return billingPrefix + day + ".json" }
 
 // segmentsKey is where the segment index of the MP3 under audio lives.
 func segmentsKey(audio string) string { return strings.TrimSuffix(audio, ".mp3") + runsSuffix }
@@ -95,7 +112,8 @@ func keyKind(key string) string {
 	}
 }
 
-// records reads and writes what the render service keeps in the store.
+// records reads and writes what the Archive keeps in the store, in the
+// layout above: the Archive's formats, shared with StoredCount.
 //
 // A manifest is written only by the render it describes, never read,
 // changed and written back: with several processes on one store, such a

@@ -37,16 +37,6 @@ type Withdrawal struct {
 	Reason string    `json:"reason"`
 }
 
-func withdrawalKey(id string) string { return path.Join("articles", id, "withdrawn.json") }
-
-// endedKey marks the withdrawal wid ended by a render asked for after it.
-// A marker of its own, never a change of withdrawn.json: a render
-// rewriting (or deleting) that record could erase a newer withdrawal made
-// in between, and the store has no compare-and-swap.
-func endedKey(id, wid string) string { return path.Join("articles", id, endedPrefix+wid+".json") }
-
-const endedPrefix = "ended-"
-
 // newWithdrawalID is random: IDs must never repeat, or an old render
 // could end a new withdrawal.
 func newWithdrawalID() string {
@@ -142,71 +132,72 @@ func (r records) removeRender(ctx context.Context, id string) error {
 
 // Withdraw takes the article's audio down at once. The withdrawal is
 // recorded first (so renders asked for before it fail, here, on other
-// nodes and after a restart), then what runs of it is cut: its renders
-// and the streams and files being sent, on this node and, through its
-// EventWithdrawn, on the others (Cut). Its manifest and MP3s are
-// deleted, and Withdraw returns once no render of it runs any more, so
-// that one still finishing cannot touch what a render asked for after
-// the withdrawal stores. An article neither the store nor the source
-// knows (nor a render running) is article.ErrNotFound: nothing is
-// recorded for an ID that never existed.
-func (s *Service) Withdraw(ctx context.Context, id, reason string) error {
+// nodes and after a restart), then what runs of it here is cut (Cut): its
+// renders and the streams and files being sent. Its manifest and MP3s are
+// deleted, and then it is announced, once (EventWithdrawn): the other
+// nodes cut theirs, and every cache rebuilt on the event (feeds, open
+// files) is rebuilt without it. Withdraw returns once no render of it
+// runs any more, so that one still finishing cannot touch what a render
+// asked for after the withdrawal stores. An article neither the store nor
+// the source knows (nor a render running) is article.ErrNotFound: nothing
+// is recorded for an ID that never existed.
+func (a *Archive) Withdraw(ctx context.Context, id, reason string) error {
 	if err := article.ValidID(id); err != nil {
 		return err
 	}
-	if err := s.known(ctx, id); err != nil {
+	if err := a.known(ctx, id); err != nil {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}
-	w := Withdrawal{ID: newWithdrawalID(), At: s.now().UTC(), Reason: reason}
-	if err := s.rec.writeJSON(ctx, withdrawalKey(id), w); err != nil {
+	w := Withdrawal{ID: newWithdrawalID(), At: a.now().UTC(), Reason: reason}
+	if err := a.writeJSON(ctx, withdrawalKey(id), w); err != nil {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}
-	s.Cut(ctx, id)
-	s.notify(EventWithdrawn, id) // the other nodes cut theirs
-	if err := s.rec.removeRender(ctx, id); err != nil {
+	a.Cut(ctx, id)
+	err := a.removeRender(ctx, id)
+	// Announced even if the audio could not all be removed: the
+	// withdrawal is recorded, and the other nodes must cut theirs.
+	a.events.send(EventWithdrawn, id)
+	if err != nil {
 		return fmt.Errorf("withdraw %s: %w", id, err)
 	}
-	s.settle(ctx, id)
-	if err := s.rec.dropEnded(ctx, id); err != nil {
-		s.log.Warn("drop ended withdrawals", "article_id", id, "err", err)
+	a.settle(ctx, id)
+	if err := a.dropEnded(ctx, id); err != nil {
+		a.log.Warn("drop ended withdrawals", "article_id", id, "err", err)
 	}
-	s.log.Info("article withdrawn", "article_id", id, "reason", reason, "withdrawal", w.ID)
-	// Again, now that its audio is gone: caches rebuilt on the first
-	// event (a feed) are rebuilt without it.
-	s.notify(EventWithdrawn, id)
+	a.log.Info("article withdrawn", "article_id", id, "reason", reason, "withdrawal", w.ID)
 	return nil
 }
 
 // known is nil if there is something of the article to withdraw: in the
 // store (audio, a withdrawal), a render running, or the source having it
 // (or not answering: a takedown is not refused for that).
-func (s *Service) known(ctx context.Context, id string) error {
-	infos, err := s.rec.st.List(ctx, path.Join("articles", id)+"/")
+func (a *Archive) known(ctx context.Context, id string) error {
+	infos, err := a.st.List(ctx, path.Join("articles", id)+"/")
 	if err != nil {
 		return fmt.Errorf("list %s: %w", id, err)
 	}
-	if len(infos) > 0 || s.sched.Rendering(id) {
+	if len(infos) > 0 || a.sched.Rendering(id) {
 		return nil
 	}
-	if _, err := s.source.Article(ctx, id); errors.Is(err, article.ErrNotFound) {
+	if _, err := a.source.Article(ctx, id); errors.Is(err, article.ErrNotFound) {
 		return err
 	}
 	return nil
 }
 
 // Withdrawn returns the withdrawal in force for the article, or nil.
-func (s *Service) Withdrawn(ctx context.Context, id string) (*Withdrawal, error) {
+func (a *Archive) Withdrawn(ctx context.Context, id string) (*Withdrawal, error) {
 	if err := article.ValidID(id); err != nil {
 		return nil, err
 	}
-	return s.rec.withdrawal(ctx, id)
+	return a.withdrawal(ctx, id)
 }
 
 // Asked names the withdrawal in force now ("" if none), for a forced
 // render asked for now to carry in Options.Withdrawal: it may end that
 // withdrawal, and no later one.
-func (s *Service) Asked(ctx context.Context, id string) (string, error) {
-	w, err := s.Withdrawn(ctx, id)
+func (a *Archive) Asked(ctx context.Context, id string) (string, error) {
+	w, err := a.Withdrawn(ctx, id)
 	if err != nil || w == nil {
 		return "", err
 	}
@@ -214,8 +205,8 @@ func (s *Service) Asked(ctx context.Context, id string) (string, error) {
 }
 
 // refuseWithdrawn is ErrWithdrawn for a withdrawn article, nil otherwise.
-func (s *Service) refuseWithdrawn(ctx context.Context, id string) error {
-	w, err := s.rec.withdrawal(ctx, id)
+func (a *Archive) refuseWithdrawn(ctx context.Context, id string) error {
+	w, err := a.withdrawal(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -225,17 +216,23 @@ func (s *Service) refuseWithdrawn(ctx context.Context, id string) error {
 	return nil
 }
 
-// retract withdraws an article the source no longer shows (401, 403, 404
-// or 410) while audio of it is stored.
-func (s *Service) retract(ctx context.Context, id string, cause error) error {
-	if err := s.Withdraw(ctx, id, "the source no longer has it"); err != nil {
-		return err
+// fetchFailed is what a failed fetch of an article means for its stored
+// audio, prev (nil if none): the audio to serve still, or the error to
+// answer. A source that is down does not take stored audio down with it;
+// one that no longer shows the article (401, 403, 404 or 410: unpublished,
+// made private, deleted) retracts it, unless ECOUTER_KEEP_RETRACTED.
+func (a *Archive) fetchFailed(ctx context.Context, id string, prev *Manifest, err error) (*Manifest, error) {
+	switch {
+	case prev != nil && errors.Is(err, article.ErrUnavailable):
+		a.log.Warn("article source unavailable, serving stored audio", "article_id", id, "err", err)
+		return prev, nil
+	case prev != nil && errors.Is(err, article.ErrNotFound) && a.cfg.KeepRetracted:
+		a.events.send(EventChanged, id) // other nodes ask the source again
+	case prev != nil && errors.Is(err, article.ErrNotFound):
+		if werr := a.Withdraw(ctx, id, "the source no longer has it"); werr != nil {
+			return nil, werr
+		}
+		return nil, fmt.Errorf("%s: %w (%w)", id, ErrWithdrawn, err)
 	}
-	return fmt.Errorf("%s: %w (%w)", id, ErrWithdrawn, cause)
-}
-
-func (s *Service) forget(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.checked, id)
+	return nil, fmt.Errorf("fetch article %s: %w", id, err)
 }

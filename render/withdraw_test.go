@@ -116,7 +116,7 @@ func TestRetractionFromSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.svc.cfg.KeepRetracted = true
+	f.svc.archive.cfg.KeepRetracted = true
 	f.src.setFail(article.ErrNotPublic)
 	f.advance(6 * time.Minute)
 	if _, err := f.svc.Ensure(ctx, "a1", Options{}); errors.Is(err, ErrWithdrawn) || !errors.Is(err, article.ErrNotFound) {
@@ -125,7 +125,7 @@ func TestRetractionFromSource(t *testing.T) {
 	if _, err := f.store.Stat(ctx, m.Audio); err != nil {
 		t.Errorf("KeepRetracted: %s removed: %v", m.Audio, err)
 	}
-	f.svc.cfg.KeepRetracted = false
+	f.svc.archive.cfg.KeepRetracted = false
 	// An article never rendered, the source down: only unavailable.
 	f.src.setFail(article.ErrUnavailable)
 	if _, err := f.svc.Ensure(ctx, "nope", Options{}); errors.Is(err, ErrWithdrawn) || !errors.Is(err, article.ErrUnavailable) {
