@@ -48,7 +48,7 @@ func (f *feeds) renderBatch(c echo.Context) error {
 		results[i] = batchResult{ID: id, Status: "rendering", ManifestURL: base + "/v1/articles/" + id}
 	}
 	wait := c.QueryParam("wait")
-	if (wait != "1" && wait != "true") && f.s.cfg.Jobs != nil {
+	if wait != "1" && wait != "true" {
 		errs, err := f.s.queueBatch(c.Request().Context(), ids)
 		if err != nil {
 			return err
@@ -59,11 +59,6 @@ func (f *feeds) renderBatch(c echo.Context) error {
 				results[i].Status, results[i].Error = "failed", msg
 			}
 		}
-		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
-	}
-	if wait != "1" && wait != "true" {
-		// Tracked by the render service, so a shutdown waits for it.
-		f.s.renders.Track(func() { f.renderAll(context.Background(), ids, nil) })
 		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
 	}
 	f.renderAll(c.Request().Context(), ids, func(r render.BatchResult) {

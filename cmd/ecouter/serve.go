@@ -66,7 +66,7 @@ type node struct {
 // startNode builds a serving node: NATS connected (the embedded server
 // started), its events followed, nothing else running yet.
 func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*node, error) {
-	cl, err := startCluster(ctx, cfg, log, reg)
+	cl, err := startCoordination(ctx, cfg, log, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +78,13 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 		unfollow, err = cl.follow(a.renders)
 	}
 	if err != nil {
-		cl.node.Close()
+		cl.leave()
 		return nil, err
 	}
 	ac := cfg.apiConfig(a)
 	ac.Jobs, ac.Changes = cl.queue, cl.onChange
-	ac.Ready = append(ac.Ready, api.Check{Name: "nats", Check: cl.node.Ready})
-	ac.Live = append(ac.Live, api.Check{Name: "nats", Check: cl.node.Alive})
+	ac.Ready = append(ac.Ready, cl.ready...)
+	ac.Live = append(ac.Live, cl.live...)
 	g, ok := reg.(prometheus.Gatherer)
 	if !ok {
 		g = nil
@@ -132,7 +132,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 		// Kept until the renders are done: another node's withdrawal still
 		// cuts one running here.
 		{name: "event follower", stop: func(context.Context) error { return n.unfollow() }},
-		{name: "nats", stop: func(context.Context) error { n.cl.node.Close(); return nil }},
+		{name: "nats", stop: func(context.Context) error { n.cl.leave(); return nil }},
 	}
 }
 
@@ -143,7 +143,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 // start it again with a new connection.
 func (n *node) watchLost(ctx context.Context) error {
 	select {
-	case <-n.cl.node.Lost():
+	case <-n.cl.lost: // never without NATS
 		return fmt.Errorf("%w: exiting to be restarted", cluster.ErrLost)
 	case <-ctx.Done():
 		return nil
