@@ -35,7 +35,7 @@ type coordination struct {
 	clearFinished func(ctx context.Context, id, keep string) error
 	// count is the spending cap's count of billed characters: the
 	// cluster's, or the store's for a node alone.
-	count func(ctx context.Context, st store.Store) (synth.Counter, error)
+	count       func(ctx context.Context, st store.Store) (synth.Counter, error)
 	ready, live []api.Check     // checks of the link (NATS), for /readyz and /healthz
 	lost        <-chan struct{} // closed once the link is lost for good; nil: never
 	leave       func()          // leaves the others (NATS last, the embedded server with it)
