@@ -87,7 +87,13 @@ func alone(cfg Config, log *slog.Logger, reg prometheus.Registerer) *coordinatio
 		count: func(_ context.Context, st store.Store) (synth.Counter, error) {
 			return render.NewStoredCount(st), nil
 		},
-		leave: func() {},
+		leave: func() {
+			// Said once, where an operator looks after a restart.
+			if st, err := q.Stats(context.Background()); err == nil && st.Queued+st.Failed > 0 {
+				log.Warn("render jobs lost: the queue of a node alone (ECOUTER_NATS=off) is in memory",
+					"queued", st.Queued, "failed", st.Failed)
+			}
+		},
 	}
 }
 

@@ -64,7 +64,8 @@ type node struct {
 }
 
 // startNode builds a serving node: NATS connected (the embedded server
-// started), its events followed, nothing else running yet.
+// started; none with ECOUTER_NATS=off), its events followed, nothing else
+// running yet.
 func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*node, error) {
 	cl, err := startCoordination(ctx, cfg, log, reg)
 	if err != nil {
@@ -110,7 +111,8 @@ func (n *node) serve(ctx context.Context, ln net.Listener) error {
 func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 	return []loop{
 		{name: "nats-lost watcher", run: n.watchLost},
-		// Jobs not started go to other nodes, or wait in the queue.
+		// Jobs not started go to other nodes, or wait in the queue (lost
+		// with the process when the node is alone: ECOUTER_NATS=off).
 		{name: "queue workers", run: func(ctx context.Context) error {
 			n.cl.work(ctx, n.app.renders, n.cfg.renderConfig().MaxRenders)
 			return nil
