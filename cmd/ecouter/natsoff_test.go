@@ -29,7 +29,7 @@ func TestServeWithoutNATS(t *testing.T) {
 	down.Store(true)
 	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimPrefix(r.URL.Path, "/articles/")
-		if id == "flaky" && down.Load() {
+		if strings.HasPrefix(id, "flaky") && down.Load() {
 			http.Error(w, "database down", http.StatusInternalServerError)
 			return
 		}
@@ -99,5 +99,17 @@ func TestServeWithoutNATS(t *testing.T) {
 	}, "flaky rendered once retried: %+v", &st)
 	if !strings.Contains(p.log.String(), "NATS off") {
 		t.Errorf("the log does not say NATS is off:\n%s", p.log)
+	}
+
+	// The queue is in memory: a node stopped with a failed job says what
+	// it loses.
+	down.Store(true)
+	if res, body := do(t, http.MethodPost, p.base+"/v1/articles/flaky2/render", auth...); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("render of flaky2: %d %s", res.StatusCode, body)
+	}
+	testwait.Eventually(t, func() bool { return jobStats(t, p, auth).Failed == 1 }, "flaky2 failed")
+	p.stop()
+	if !strings.Contains(p.log.String(), `msg="render jobs lost: the queue of a node alone (ECOUTER_NATS=off) is in memory" queued=0 failed=1`) {
+		t.Errorf("no warning of the jobs lost at stop:\n%s", p.log)
 	}
 }
