@@ -59,10 +59,9 @@ func (s *Server) retryJobs(c echo.Context) error {
 // later renders an article in the background, through the queue (a
 // failure is kept; with NATS, a restart loses nothing). The article is
 // read first, so what the caller can fix (an unknown or invalid ID) is
-// answered now. The render may end the
-// withdrawal in force now if ends is set (POST render of that article);
-// otherwise a withdrawn article is ErrWithdrawn (a batch never brings one
-// back).
+// answered now. The render may end the withdrawal in force now if ends is
+// set (POST render of that article); otherwise a withdrawn article is
+// ErrWithdrawn (a batch never brings one back).
 func (s *Server) later(ctx context.Context, id string, ends bool) error {
 	w, err := s.renders.Withdrawn(ctx, id)
 	if err != nil {
