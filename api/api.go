@@ -46,8 +46,8 @@ type Config struct {
 	// Unknown forgets the source's "not found" answers for an article, so
 	// that POST render asks the source again; may be nil.
 	Unknown Forgetter
-	// Jobs is the durable render queue renders without an answer go
-	// through; nil: they run in this process.
+	// Jobs is the render queue renders without an answer go through:
+	// the cluster's, or a lone node's in process. Required.
 	Jobs jobs.Queue
 	// Changes, if set, subscribes a function to the IDs of articles whose
 	// audio changed on any node, so caches are refreshed at once.

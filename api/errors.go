@@ -118,8 +118,6 @@ func refusalProblem(err error) (problem, bool) {
 		return problem{http.StatusForbidden, "forbidden", "this endpoint is disabled: set ECOUTER_API_KEY to enable it", 0}, true
 	case errors.Is(err, errWrongKey):
 		return problem{http.StatusUnauthorized, "unauthorized", "missing or wrong API key: send Authorization: Bearer <ECOUTER_API_KEY>", 0}, true
-	case errors.Is(err, errNoQueue):
-		return problem{http.StatusNotFound, "not_found", "this service has no render queue", 0}, true
 	case errors.Is(err, errNoneRendered):
 		return problem{http.StatusNotFound, "not_found", "none of these articles is rendered yet", 0}, true
 	case errors.Is(err, article.ErrNoCategory):

@@ -48,7 +48,7 @@ func (s *Server) renderBatch(c echo.Context) error {
 		results[i] = batchResult{ID: id, Status: "rendering", ManifestURL: base + "/v1/articles/" + id}
 	}
 	wait := c.QueryParam("wait")
-	if (wait != "1" && wait != "true") && s.cfg.Jobs != nil {
+	if wait != "1" && wait != "true" {
 		errs, err := s.queueBatch(c.Request().Context(), ids)
 		if err != nil {
 			return err
@@ -59,11 +59,6 @@ func (s *Server) renderBatch(c echo.Context) error {
 				results[i].Status, results[i].Error = "failed", msg
 			}
 		}
-		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
-	}
-	if wait != "1" && wait != "true" {
-		// Tracked by the render service, so a shutdown waits for it.
-		s.renders.Track(func() { s.renderAll(context.Background(), ids, nil) })
 		return c.JSON(http.StatusAccepted, map[string]any{"articles": results})
 	}
 	s.renderAll(c.Request().Context(), ids, func(r render.BatchResult) {
@@ -121,10 +116,6 @@ func (s *Server) renderAll(ctx context.Context, ids []string, done func(render.B
 	}
 	s.renders.RenderAll(ctx, ids, 0, func(r render.BatchResult) {
 		s.feeds.Invalidate()
-		if done != nil {
-			done(r)
-		} else if r.Err != nil {
-			s.log.Error("batch render failed", "article_id", r.ID, "err", r.Err)
-		}
+		done(r)
 	})
 }

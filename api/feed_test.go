@@ -88,7 +88,7 @@ func feedServer(t *testing.T, src article.Source, fc FeedConfig) (*httptest.Serv
 	cfg := render.DefaultConfig()
 	cfg.ArticleTTL = 0
 	svc := render.New(src, &synthtest.Fake{PerChar: 5 * time.Millisecond}, st, cfg, log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", PublicURL: publicURL, Feed: fc}, log, nil))
+	srv := httptest.NewServer(New(svc, Config{APIKey: "k", PublicURL: publicURL, Feed: fc, Jobs: localJobs(t, svc)}, log, nil))
 	t.Cleanup(func() {
 		srv.Close()
 		svc.Wait(context.Background())

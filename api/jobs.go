@@ -15,9 +15,6 @@ import (
 )
 
 func (s *Server) jobs(c echo.Context) error {
-	if s.cfg.Jobs == nil {
-		return errNoQueue
-	}
 	st, err := s.cfg.Jobs.Stats(c.Request().Context())
 	if err != nil {
 		return err
@@ -28,9 +25,6 @@ func (s *Server) jobs(c echo.Context) error {
 // retryJobs queues failed jobs again: {"ids": [...]}, or every failed job
 // with an empty body or no ids.
 func (s *Server) retryJobs(c echo.Context) error {
-	if s.cfg.Jobs == nil {
-		return errNoQueue
-	}
 	var req struct {
 		IDs []string `json:"ids"`
 	}
@@ -54,13 +48,12 @@ func (s *Server) retryJobs(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]int{"retried": n})
 }
 
-// later renders an article in the background: through the queue when
-// there is one (a restart loses nothing, a failure is kept), in this
-// process otherwise. The article is read first, so what the caller can
-// fix (an unknown or invalid ID) is answered now. The render may end the
-// withdrawal in force now if ends is set (POST render of that article);
-// otherwise a withdrawn article is ErrWithdrawn (a batch never brings one
-// back).
+// later renders an article in the background, through the queue (a
+// failure is kept; with NATS, a restart loses nothing). The article is
+// read first, so what the caller can fix (an unknown or invalid ID) is
+// answered now. The render may end the withdrawal in force now if ends is
+// set (POST render of that article); otherwise a withdrawn article is
+// ErrWithdrawn (a batch never brings one back).
 func (s *Server) later(ctx context.Context, id string, ends bool) error {
 	w, err := s.stored.Withdrawn(ctx, id)
 	if err != nil {
@@ -72,13 +65,6 @@ func (s *Server) later(ctx context.Context, id string, ends bool) error {
 	var withdrawal string
 	if w != nil {
 		withdrawal = w.ID
-	}
-	if s.cfg.Jobs == nil {
-		if _, err := s.renders.Article(ctx, id); err != nil {
-			return err
-		}
-		s.renders.Go(id, render.Options{Force: true, Wait: true, Withdrawal: withdrawal})
-		return nil
 	}
 	key, err := s.renders.Key(ctx, id)
 	if errors.Is(err, article.ErrUnavailable) {

@@ -21,8 +21,6 @@ var (
 	errNoKey = errors.New("no API key set")
 	// errWrongKey: a state-changing request without the API key.
 	errWrongKey = errors.New("missing or wrong API key")
-	// errNoQueue: the render queue's endpoints on a service without one.
-	errNoQueue = errors.New("no render queue")
 	// errNoneRendered: a ZIP download of articles none of which is rendered.
 	errNoneRendered = errors.New("none of the articles is rendered")
 )

@@ -152,7 +152,6 @@ func TestRefusalProblems(t *testing.T) {
 		{invalid("give ids"), problem{400, "bad_request", "give ids", 0}},
 		{fmt.Errorf("x: %w", errNoKey), problem{403, "forbidden", "this endpoint is disabled: set ECOUTER_API_KEY to enable it", 0}},
 		// GET /v1/jobs and POST /v1/jobs/retry on a service without a queue.
-		{errNoQueue, problem{404, "not_found", "this service has no render queue", 0}},
 		{errNoneRendered, problem{404, "not_found", "none of these articles is rendered yet", 0}},
 	}
 	for _, c := range cases {

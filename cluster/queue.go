@@ -32,24 +32,17 @@ type Queue struct {
 
 // QueueConfig sets how failures are retried.
 type QueueConfig struct {
-	Attempts int           // attempts before a job is kept as failed; 0: DefaultAttempts
-	Backoff  time.Duration // delay before the first retry, doubled for each next one; 0: DefaultBackoff
+	Attempts int           // attempts before a job is kept as failed; 0: jobs.DefaultAttempts
+	Backoff  time.Duration // delay before the first retry, doubled for each next one; 0: jobs.DefaultBackoff
 	// AckWait is how long a node may hold a job without a sign of life
 	// before another node gets it: a node killed mid-render loses its
 	// job after this. 0: DefaultAckWait.
 	AckWait time.Duration
 }
 
-// Defaults of the queue's settings.
-const (
-	DefaultAttempts = 5
-	DefaultBackoff  = 10 * time.Second
-	DefaultAckWait  = time.Minute
-	maxBackoff      = 10 * time.Minute
-	// dedupWindow is how long a job's ID and key are remembered: the
-	// same content queued again within it is dropped.
-	dedupWindow = 10 * time.Minute
-)
+// DefaultAckWait is QueueConfig.AckWait's default; the retries' are
+// jobs.DefaultAttempts and jobs.DefaultBackoff, as for every queue.
+const DefaultAckWait = time.Minute
 
 // message is a job as queued.
 type message struct {
@@ -60,10 +53,10 @@ type message struct {
 // NewQueue creates (or finds) the queue's stream, consumer and buckets.
 func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (*Queue, error) {
 	if cfg.Attempts <= 0 {
-		cfg.Attempts = DefaultAttempts
+		cfg.Attempts = jobs.DefaultAttempts
 	}
 	if cfg.Backoff <= 0 {
-		cfg.Backoff = DefaultBackoff
+		cfg.Backoff = jobs.DefaultBackoff
 	}
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = DefaultAckWait
@@ -75,7 +68,7 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 		Description: "ecouter: articles to render ahead of listeners",
 		Subjects:    []string{n.subject("jobs.*")},
 		Retention:   jetstream.WorkQueuePolicy,
-		Duplicates:  dedupWindow,
+		Duplicates:  jobs.DedupWindow,
 		Replicas:    n.cfg.Replicas,
 	}); err != nil {
 		return nil, fmt.Errorf("NATS job stream: %w", err)
@@ -129,11 +122,7 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 // Enqueue implements jobs.Queue.
 func (q *Queue) Enqueue(ctx context.Context, js ...jobs.Job) error {
 	for _, j := range js {
-		msgID := j.ID + "@" + j.Key
-		if j.Since != "" {
-			msgID += "@" + j.Since
-		}
-		if err := q.publish(ctx, j, msgID); err != nil {
+		if err := q.publish(ctx, j, jobs.DedupID(j)); err != nil {
 			return err
 		}
 	}
@@ -277,15 +266,4 @@ func (q *Queue) depth(ctx context.Context) (int, time.Duration, error) {
 		return 0, 0, nil
 	}
 	return int(info.State.Msgs), time.Since(info.State.FirstTime), nil
-}
-
-// backoff is the delay before attempt+1.
-func (q *Queue) backoff(attempt int) time.Duration {
-	d := q.cfg.Backoff
-	for range attempt - 1 {
-		if d *= 2; d >= maxBackoff {
-			return maxBackoff
-		}
-	}
-	return d
 }

@@ -30,7 +30,7 @@ func (q *Queue) Run(ctx context.Context, workers int, free func() int, h jobs.Ha
 
 func (q *Queue) work(ctx context.Context, free func() int, h jobs.Handler) {
 	for ctx.Err() == nil {
-		if !waitFree(ctx, free) {
+		if !jobs.WaitFree(ctx, free) {
 			return
 		}
 		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -61,17 +61,6 @@ func (q *Queue) pause(ctx context.Context, err error) {
 	case <-ctx.Done():
 	case <-time.After(time.Second):
 	}
-}
-
-func waitFree(ctx context.Context, free func() int) bool {
-	for free() <= 0 {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return true
 }
 
 // handle runs one job: acknowledged once rendered (or kept as failed after
@@ -126,7 +115,7 @@ func (q *Queue) handle(ctx context.Context, m jetstream.Msg, h jobs.Handler) {
 		q.log.Error("render job failed", "article_id", msg.ID, "attempts", attempt, "err", err)
 		_ = m.DoubleAck(dctx)
 	default:
-		d := q.backoff(attempt)
+		d := jobs.Delay(q.cfg.Backoff, attempt)
 		q.log.Warn("render job failed, will retry", "article_id", msg.ID, "attempt", attempt, "retry_in_ms", d.Milliseconds(), "err", err)
 		_ = m.NakWithDelay(d)
 	}

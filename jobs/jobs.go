@@ -1,6 +1,8 @@
-// Package jobs is the vocabulary of the durable render queue: what a job
-// is, what the queue reports, and the interface the HTTP layer and the
-// command line use. The queue itself lives in package cluster.
+// Package jobs is the vocabulary of the render queue: what a job is, what
+// the queue reports, and the interface the HTTP layer and the command line
+// use; and Local, the queue of a node alone (ECOUTER_NATS=off). The
+// cluster's durable queue lives in package cluster; both pass jobstest's
+// contract.
 package jobs
 
 import (

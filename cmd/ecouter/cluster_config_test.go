@@ -20,11 +20,14 @@ func TestNATSSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := cfg.NATS
-	if n.URL != "" || n.Dir != filepath.FromSlash("/srv/ecouter/nats") || n.Replicas != 1 || n.Attempts != 5 || n.several() {
+	if n.Mode != "on" || n.off() || n.URL != "" || n.Dir != filepath.FromSlash("/srv/ecouter/nats") || n.Replicas != 1 || n.Attempts != 5 || n.several() {
 		t.Fatalf("defaults: %+v", n)
 	}
 	if cfg, _ := load(map[string]string{"ECOUTER_STORE": "s3://bucket/x"}); cfg.NATS.Dir != filepath.Join("data", "nats") {
 		t.Fatalf("NATS dir with S3: %s", cfg.NATS.Dir)
+	}
+	if cfg, err := load(map[string]string{"ECOUTER_NATS": "off"}); err != nil || !cfg.NATS.off() || cfg.NATS.several() {
+		t.Fatalf("ECOUTER_NATS=off: %+v, %v", cfg.NATS, err)
 	}
 	cfg, err = load(map[string]string{
 		"ECOUTER_NATS_URL": "nats://ecouter:hunter2@a:4222,nats://b:4222", "ECOUTER_NATS_REPLICAS": "3",
@@ -38,7 +41,7 @@ func TestNATSSettings(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("start", "config", cfg)
-	for _, key := range []string{"nats.url", "nats.creds", "nats.dir", "nats.replicas", "nats.lease", "nats.queue_attempts", "nats.queue_backoff"} {
+	for _, key := range []string{"nats.mode", "nats.url", "nats.creds", "nats.dir", "nats.replicas", "nats.lease", "nats.queue_attempts", "nats.queue_backoff"} {
 		if !strings.Contains(buf.String(), "config."+key+"=") {
 			t.Errorf("the start-up log does not show %s", key)
 		}
@@ -48,6 +51,8 @@ func TestNATSSettings(t *testing.T) {
 	}
 	for _, bad := range []map[string]string{
 		{"ECOUTER_NATS_REPLICAS": "0"}, {"ECOUTER_QUEUE_ATTEMPTS": "0"}, {"ECOUTER_NATS_LEASE": "10ms"},
+		// A node alone cannot join a cluster; on and off only.
+		{"ECOUTER_NATS": "off", "ECOUTER_NATS_URL": "nats://a:4222"}, {"ECOUTER_NATS": "embedded"},
 	} {
 		if _, err := load(bad); err == nil {
 			t.Errorf("%v accepted", bad)

@@ -63,9 +63,10 @@ type node struct {
 }
 
 // startNode builds a serving node: NATS connected (the embedded server
-// started), its events followed, nothing else running yet.
+// started; none with ECOUTER_NATS=off), its events followed, nothing else
+// running yet.
 func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*node, error) {
-	cl, err := startCluster(ctx, cfg, log, reg)
+	cl, err := startCoordination(ctx, cfg, log, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,13 +78,13 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 		unfollow, err = cl.follow(a.renders)
 	}
 	if err != nil {
-		cl.node.Close()
+		cl.leave()
 		return nil, err
 	}
 	ac := cfg.apiConfig(a)
 	ac.Jobs, ac.Changes = cl.queue, cl.onChange
-	ac.Ready = append(ac.Ready, api.Check{Name: "nats", Check: cl.node.Ready})
-	ac.Live = append(ac.Live, api.Check{Name: "nats", Check: cl.node.Alive})
+	ac.Ready = append(ac.Ready, cl.ready...)
+	ac.Live = append(ac.Live, cl.live...)
 	g, ok := reg.(prometheus.Gatherer)
 	if !ok {
 		g = nil
@@ -109,7 +110,8 @@ func (n *node) serve(ctx context.Context, ln net.Listener) error {
 func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 	return []loop{
 		{name: "nats-lost watcher", run: n.watchLost},
-		// Jobs not started go to other nodes, or wait in the queue.
+		// Jobs not started go to other nodes, or wait in the queue (lost
+		// with the process when the node is alone: ECOUTER_NATS=off).
 		{name: "queue workers", run: func(ctx context.Context) error {
 			n.cl.work(ctx, n.app.renders, n.cfg.renderConfig().MaxRenders)
 			return nil
@@ -131,7 +133,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 		// Kept until the renders are done: another node's withdrawal still
 		// cuts one running here.
 		{name: "event follower", stop: func(context.Context) error { return n.unfollow() }},
-		{name: "nats", stop: func(context.Context) error { n.cl.node.Close(); return nil }},
+		{name: "nats", stop: func(context.Context) error { n.cl.leave(); return nil }},
 	}
 }
 
@@ -142,7 +144,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 // start it again with a new connection.
 func (n *node) watchLost(ctx context.Context) error {
 	select {
-	case <-n.cl.node.Lost():
+	case <-n.cl.lost: // never without NATS
 		return fmt.Errorf("%w: exiting to be restarted", cluster.ErrLost)
 	case <-ctx.Done():
 		return nil

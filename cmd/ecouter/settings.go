@@ -15,6 +15,7 @@ import (
 	"ecouter/audio"
 	"ecouter/cluster"
 	"ecouter/feed"
+	"ecouter/jobs"
 	"ecouter/render"
 	"ecouter/synth/espeak"
 	"ecouter/synth/polly"
@@ -97,6 +98,8 @@ func (c *Config) settings() []setting {
 		boolean(&c.VBR, "ECOUTER_MP3_VBR", false, "VBR instead of CBR"),
 		level(&c.LogLevel, "ECOUTER_LOG_LEVEL", slog.LevelInfo, "lowest level logged"),
 		text(&c.LogFormat, "ECOUTER_LOG_FORMAT", "text", "text or json").checks(c.checkLogFormat),
+		text(&c.NATS.Mode, "ECOUTER_NATS", natsOn, "on: NATS, embedded or ECOUTER_NATS_URL's; off: this node alone, its queue in memory").
+			checks(c.checkNATS).logs("nats.mode"),
 		text(&c.NATS.Dir, "ECOUTER_NATS_DIR", "", "storage of the embedded NATS server").then(c.defaultNATSDir).
 			documented("`nats/` beside a folder store (`./nats` for `./data`; `/nats` in the image), `./data/nats` with S3"),
 		text(&c.NATS.URL, "ECOUTER_NATS_URL", "", "external NATS cluster").secret().documented("unset: embedded server").
@@ -104,8 +107,8 @@ func (c *Config) settings() []setting {
 		text(&c.NATS.Creds, "ECOUTER_NATS_CREDS", "", "NATS credentials file"),
 		whole(&c.NATS.Replicas, "ECOUTER_NATS_REPLICAS", cluster.DefaultReplicas, 1, 5, "replicas of every stream and bucket"),
 		duration(&c.NATS.Lease, "ECOUTER_NATS_LEASE", cluster.DefaultLeaseTTL, time.Second, time.Hour, "a render's lease"),
-		whole(&c.NATS.Attempts, "ECOUTER_QUEUE_ATTEMPTS", cluster.DefaultAttempts, 1, 100, "attempts of a queued render").logs("nats.queue_attempts"),
-		duration(&c.NATS.Backoff, "ECOUTER_QUEUE_BACKOFF", cluster.DefaultBackoff, 10*time.Millisecond, time.Hour, "delay before a queued render's first retry").logs("nats.queue_backoff"),
+		whole(&c.NATS.Attempts, "ECOUTER_QUEUE_ATTEMPTS", jobs.DefaultAttempts, 1, 100, "attempts of a queued render").logs("nats.queue_attempts"),
+		duration(&c.NATS.Backoff, "ECOUTER_QUEUE_BACKOFF", jobs.DefaultBackoff, 10*time.Millisecond, time.Hour, "delay before a queued render's first retry").logs("nats.queue_backoff"),
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"ecouter/api"
 	"ecouter/article"
-	"ecouter/cluster"
 	"ecouter/render"
 	"ecouter/samples"
 	"ecouter/store"
@@ -41,11 +40,11 @@ func (a *app) budget() interface{ Exhausted() (time.Time, bool) } {
 // build wires config -> components. Everything that can be checked at
 // start is checked here, so mistakes surface before the first request.
 func build(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*app, error) {
-	return buildWith(ctx, cfg, log, reg, nil)
+	return buildWith(ctx, cfg, log, reg, alone(cfg, log, reg))
 }
 
-// buildWith is build for a node of the cluster (cl; nil: this process
-// alone, as the command line renders).
+// buildWith is build with the node's coordination cl: the cluster's, or
+// this process's alone.
 func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer, cl *coordination) (*app, error) {
 	src, err := article.Parse(cfg.Articles, nil, samples.Articles())
 	if err != nil {
@@ -73,12 +72,9 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	// Unknown IDs are remembered so that a walker asking for them again
 	// does not reach the CMS each time.
 	unknown := article.RememberNotFound(src, cfg.NotFoundTTL)
-	var opts []render.Option
-	if cl != nil {
-		opts = append(opts, render.WithScheduler(cl.sched), render.WithNotify(cl.notify))
-	}
 	return &app{
-		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg), opts...),
+		renders: render.New(unknown, syn, st, rc, log, render.NewMetrics(reg),
+			render.WithScheduler(cl.sched), render.WithNotify(cl.notify)),
 		source:  src,
 		unknown: unknown,
 		capped:  capped,
@@ -93,8 +89,8 @@ func buildWith(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 // spendingCap wraps a paid engine in ECOUTER_MAX_BILLED_CHARS_PER_DAY, with
 // a metric and one log line a day when it is reached; nil when no cap
 // applies. The day's count is the cluster's (NATS, embedded or not) for a
-// node, the store's for a command rendering alone, so every node counts
-// the same characters and a restart keeps them.
+// node, the store's for a node or a command rendering alone, so every
+// node counts the same characters and a restart keeps them.
 func spendingCap(ctx context.Context, cfg Config, syn synth.Synthesizer, st store.Store, cl *coordination, log *slog.Logger, reg prometheus.Registerer) (*synth.DailyCap, error) {
 	if cfg.MaxBilledCharsPerDay <= 0 {
 		return nil, nil
@@ -103,13 +99,9 @@ func spendingCap(ctx context.Context, cfg Config, syn synth.Synthesizer, st stor
 		log.Warn("ECOUTER_MAX_BILLED_CHARS_PER_DAY has no effect: the speech backend bills nothing", "backend", cfg.Synth)
 		return nil, nil
 	}
-	var count synth.Counter = render.NewStoredCount(st)
-	if cl != nil {
-		b, err := cluster.NewBilling(ctx, cl.node)
-		if err != nil {
-			return nil, fmt.Errorf("ECOUTER_MAX_BILLED_CHARS_PER_DAY: %w", err)
-		}
-		count = b
+	count, err := cl.count(ctx, st)
+	if err != nil {
+		return nil, fmt.Errorf("ECOUTER_MAX_BILLED_CHARS_PER_DAY: %w", err)
 	}
 	reached := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ecouter_spending_cap_reached_total",

@@ -31,6 +31,15 @@ func TestWithdrawalInterleaved(t *testing.T) {
 		srv := service(t, interleaveEnv(src, st, nil))
 		interleave(t, []string{srv.URL}, st)
 	})
+	// `ecouter serve` alone, its queue and events in process.
+	t.Run("OneNodeNATSOff", func(t *testing.T) {
+		src, st := interleaveArticles(t), t.TempDir()
+		vars := []string{"ECOUTER_API_KEY=" + testKey, "ECOUTER_NATS=off"}
+		for k, v := range interleaveEnv(src, st, nil) {
+			vars = append(vars, k+"="+v)
+		}
+		interleave(t, []string{startProc(t, vars).base}, st)
+	})
 	t.Run("ThreeNodes", func(t *testing.T) {
 		src, st := interleaveArticles(t), t.TempDir()
 		interleave(t, threeNodes(t, interleaveEnv(src, st, nil)), st)
