@@ -59,14 +59,20 @@ func (c *checker) check(ctx context.Context, id string, opt Options) (outcome, e
 	}
 	gen := c.checks.generation(id)
 	// The check is shared by every caller and must not die with the first
-	// one's request: it runs detached, bounded by the render timeout.
-	ch := c.ensures.DoChan(flight(id, opt, gen), func() (v any, err error) {
-		// DoChan re-panics in a goroutine of its own, which would end the
-		// process: a bug in one render must fail only that render.
-		defer recoverTo(&err, c.log, id)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.Timeout)
-		defer cancel()
-		return c.ensure(ctx, id, opt, gen)
+	// one's request: it runs detached, bounded by the render timeout. It
+	// is background work a shutdown waits for, as a caller that gave up
+	// leaves it running and it may still start a render.
+	ch := make(chan singleflight.Result, 1)
+	c.sched.Track(func() {
+		v, err, shared := c.ensures.Do(flight(id, opt, gen), func() (v any, err error) {
+			// Do would re-panic here, which would end the process: a
+			// bug in one render must fail only that render.
+			defer recoverTo(&err, c.log, id)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.Timeout)
+			defer cancel()
+			return c.ensure(ctx, id, opt, gen)
+		})
+		ch <- singleflight.Result{Val: v, Err: err, Shared: shared}
 	})
 	select {
 	case r := <-ch:

@@ -508,3 +508,41 @@ func TestRespellerKeysOnlyWhatItChanges(t *testing.T) {
 		t.Errorf("the engine read:\n%s", texts)
 	}
 }
+
+// gatedSource holds the fetch of one article until its gate opens.
+type gatedSource struct {
+	article.Source
+	id   string
+	gate chan struct{}
+}
+
+func (g gatedSource) Article(ctx context.Context, id string) (*article.Article, error) {
+	if id == g.id {
+		<-g.gate
+	}
+	return g.Source.Article(ctx, id)
+}
+
+// A caller that gave up leaves its check running, and the check may
+// still start a render: Wait (a shutdown) waits for both, so nothing is
+// written to the store after it returns.
+func TestWaitCoversAbandonedChecks(t *testing.T) {
+	f := newFixture(t)
+	src := gatedSource{Source: f.src, id: "a1", gate: make(chan struct{})}
+	svc := New(src, f.syn, f.store, f.svc.cfg, f.svc.log, nil)
+	ctx := context.Background()
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := svc.Ensure(short, "a1", Options{Force: true, Wait: true}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("check held at the source past its deadline: %v", err)
+	}
+	// The source answers a while after the caller left: Wait must not
+	// have returned by then.
+	time.AfterFunc(200*time.Millisecond, func() { close(src.gate) })
+	if err := svc.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Archive().Manifest(ctx, "a1"); err != nil {
+		t.Fatalf("a1 after Wait: %v, want its render stored", err)
+	}
+}
