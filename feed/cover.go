@@ -35,21 +35,7 @@ func Cover(title string) ([]byte, error) {
 		size   = CoverSize
 		margin = 140
 	)
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	for y := range size {
-		c := mix(coverTop, coverBottom, float64(y)/size)
-		row := img.Pix[y*img.Stride : y*img.Stride+4*size]
-		for x := 0; x < len(row); x += 4 {
-			row[x], row[x+1], row[x+2], row[x+3] = c.R, c.G, c.B, c.A
-		}
-	}
-	// Sound bars: a small equaliser that reads "audio" at thumbnail size.
-	heights := []int{60, 130, 200, 110, 170, 80, 140}
-	for i, h := range heights {
-		x := margin + i*48
-		base := size - margin - 120
-		draw.Draw(img, image.Rect(x, base-h, x+30, base), image.NewUniform(coverAccent), image.Point{}, draw.Src)
-	}
+	img := coverBackground(size, margin)
 
 	bold, err := opentype.Parse(gobold.TTF)
 	if err != nil {
@@ -62,22 +48,9 @@ func Cover(title string) ([]byte, error) {
 	if strings.TrimSpace(title) == "" {
 		title = DefaultTitle
 	}
-	// The largest size at which the title fits above the sound bars.
-	width, height := size-2*margin, 760
-	var (
-		face  font.Face
-		lines []string
-		pt    float64
-	)
-	for pt = 190; pt >= 40; pt -= 10 {
-		face, err = opentype.NewFace(bold, &opentype.FaceOptions{Size: pt, DPI: 72, Hinting: font.HintingFull})
-		if err != nil {
-			return nil, fmt.Errorf("cover font: %w", err)
-		}
-		lines = wrap(face, title, width)
-		if len(lines)*lineHeight(pt) <= height && fits(face, lines, width) {
-			break
-		}
+	face, lines, pt, err := titleFace(bold, title, size-2*margin, 760)
+	if err != nil {
+		return nil, err
 	}
 	d := &font.Drawer{Dst: img, Src: image.NewUniform(coverText), Face: face}
 	y := margin + int(pt)
@@ -99,6 +72,48 @@ func Cover(title string) ([]byte, error) {
 		return nil, fmt.Errorf("encode cover: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// coverBackground is the cover without its words: the gradient and the
+// sound bars, a small equaliser that reads "audio" at thumbnail size.
+func coverBackground(size, margin int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for y := range size {
+		c := mix(coverTop, coverBottom, float64(y)/float64(size))
+		row := img.Pix[y*img.Stride : y*img.Stride+4*size]
+		for x := 0; x < len(row); x += 4 {
+			row[x], row[x+1], row[x+2], row[x+3] = c.R, c.G, c.B, c.A
+		}
+	}
+	heights := []int{60, 130, 200, 110, 170, 80, 140}
+	for i, h := range heights {
+		x := margin + i*48
+		base := size - margin - 120
+		draw.Draw(img, image.Rect(x, base-h, x+30, base), image.NewUniform(coverAccent), image.Point{}, draw.Src)
+	}
+	return img
+}
+
+// titleFace is the largest size (from 190 pt down to 40) at which title,
+// wrapped, fits in width × height, with its face and lines.
+func titleFace(bold *opentype.Font, title string, width, height int) (font.Face, []string, float64, error) {
+	var (
+		face  font.Face
+		lines []string
+		pt    float64
+		err   error
+	)
+	for pt = 190; pt >= 40; pt -= 10 {
+		face, err = opentype.NewFace(bold, &opentype.FaceOptions{Size: pt, DPI: 72, Hinting: font.HintingFull})
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("cover font: %w", err)
+		}
+		lines = wrap(face, title, width)
+		if len(lines)*lineHeight(pt) <= height && fits(face, lines, width) {
+			break
+		}
+	}
+	return face, lines, pt, nil
 }
 
 // wrap breaks text into lines no wider than width, at spaces. A word

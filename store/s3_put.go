@@ -91,22 +91,9 @@ func (s *S3) putMultipart(ctx context.Context, key, obj string, r io.Reader, fir
 		if n > maxParts {
 			return fmt.Errorf("put %s: more than %d parts of %d bytes", key, maxParts, s.partSize)
 		}
-		out, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
-			Bucket:        &s.bucket,
-			Key:           &obj,
-			UploadId:      up.UploadId,
-			PartNumber:    aws.Int32(n),
-			Body:          bytes.NewReader(part),
-			ContentLength: aws.Int64(int64(len(part))),
-		})
+		cp, err := s.uploadPart(ctx, obj, up, n, part)
 		if err != nil {
 			return fmt.Errorf("put %s: part %d: %w", key, n, s3Err(err))
-		}
-		cp := types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)}
-		// An upload created with a checksum algorithm must list each part's.
-		if up.ChecksumAlgorithm != "" {
-			cp.ChecksumCRC32, cp.ChecksumCRC32C, cp.ChecksumCRC64NVME = out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME
-			cp.ChecksumSHA1, cp.ChecksumSHA256 = out.ChecksumSHA1, out.ChecksumSHA256
 		}
 		done = append(done, cp)
 		if second != nil {
@@ -125,4 +112,27 @@ func (s *S3) putMultipart(ctx context.Context, key, obj string, r io.Reader, fir
 		return fmt.Errorf("put %s: complete upload: %w", key, s3Err(err))
 	}
 	return nil
+}
+
+// uploadPart sends part number n of the upload up, and returns what
+// completing the upload lists of it.
+func (s *S3) uploadPart(ctx context.Context, obj string, up *s3.CreateMultipartUploadOutput, n int32, part []byte) (types.CompletedPart, error) {
+	out, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
+		Bucket:        &s.bucket,
+		Key:           &obj,
+		UploadId:      up.UploadId,
+		PartNumber:    aws.Int32(n),
+		Body:          bytes.NewReader(part),
+		ContentLength: aws.Int64(int64(len(part))),
+	})
+	if err != nil {
+		return types.CompletedPart{}, err
+	}
+	cp := types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)}
+	// An upload created with a checksum algorithm must list each part's.
+	if up.ChecksumAlgorithm != "" {
+		cp.ChecksumCRC32, cp.ChecksumCRC32C, cp.ChecksumCRC64NVME = out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME
+		cp.ChecksumSHA1, cp.ChecksumSHA256 = out.ChecksumSHA1, out.ChecksumSHA256
+	}
+	return cp, nil
 }

@@ -34,35 +34,14 @@ func (e *Engine) Synthesize(ctx context.Context, text string) (audio.Clip, error
 // run executes one espeak-ng process for text. Engine failures wrap class,
 // so that New can report them as synth.ErrUnavailable.
 func (e *Engine) run(ctx context.Context, text string, class error) (audio.Clip, error) {
-	// Checked first because select picks at random when ctx is done and a
-	// slot is free too.
-	if err := ctx.Err(); err != nil {
-		return audio.Clip{}, fmt.Errorf("espeak: synthesize: %w", err)
+	release, err := e.acquire(ctx)
+	if err != nil {
+		return audio.Clip{}, err
 	}
-	select {
-	case e.sem <- struct{}{}:
-		defer func() { <-e.sem }()
-	case <-ctx.Done():
-		return audio.Clip{}, fmt.Errorf("espeak: wait for a free process slot: %w", ctx.Err())
-	}
-
+	defer release()
 	runCtx, cancel := context.WithTimeout(ctx, e.opt.Timeout)
 	defer cancel()
-	// The text goes on stdin, never in argv, so that text starting with "-"
-	// cannot become a flag. -b 1 declares UTF-8 input: French accents.
-	cmd := exec.CommandContext(runCtx, e.path,
-		"-v", e.opt.Voice,
-		"-s", strconv.Itoa(e.opt.Speed),
-		"-p", strconv.Itoa(e.opt.Pitch),
-		"-b", "1",
-		"--stdout")
-	killGroupOnCancel(cmd)
-	cmd.WaitDelay = waitDelay
-	cmd.Stdin = strings.NewReader(text)
-	var stdout bytes.Buffer
-	stderr := tailBuffer{max: stderrTail}
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
+	cmd, stdout, stderr := e.command(runCtx, text)
 
 	fail := func(format string, args ...any) (audio.Clip, error) {
 		return audio.Clip{}, &synth.EngineError{Backend: e.Name(), Stderr: stderr.String(),
@@ -88,7 +67,7 @@ func (e *Engine) run(ctx context.Context, text string, class error) (audio.Clip,
 	// espeak-ng's --stdout WAV has placeholder sizes (it cannot seek back on
 	// a pipe), hence reading to end of stream before decoding.
 	n := stdout.Len()
-	clip, err := audio.DecodeWAV(&stdout)
+	clip, err := audio.DecodeWAV(stdout)
 	if err != nil {
 		return fail("decode espeak-ng output (%d bytes): %w: %w", n, err, class)
 	}
@@ -97,4 +76,38 @@ func (e *Engine) run(ctx context.Context, text string, class error) (audio.Clip,
 		return fail("espeak-ng produced no audio: %w", class)
 	}
 	return clip, nil
+}
+
+// acquire takes one of the process slots, or fails when ctx ends first.
+func (e *Engine) acquire(ctx context.Context) (release func(), err error) {
+	// Checked first because select picks at random when ctx is done and a
+	// slot is free too.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("espeak: synthesize: %w", err)
+	}
+	select {
+	case e.sem <- struct{}{}:
+		return func() { <-e.sem }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("espeak: wait for a free process slot: %w", ctx.Err())
+	}
+}
+
+// command is the espeak-ng process that reads text, with its output
+// buffers. The text goes on stdin, never in argv, so that text starting
+// with "-" cannot become a flag. -b 1 declares UTF-8 input: French
+// accents.
+func (e *Engine) command(ctx context.Context, text string) (*exec.Cmd, *bytes.Buffer, *tailBuffer) {
+	cmd := exec.CommandContext(ctx, e.path,
+		"-v", e.opt.Voice,
+		"-s", strconv.Itoa(e.opt.Speed),
+		"-p", strconv.Itoa(e.opt.Pitch),
+		"-b", "1",
+		"--stdout")
+	killGroupOnCancel(cmd)
+	cmd.WaitDelay = waitDelay
+	cmd.Stdin = strings.NewReader(text)
+	stdout, stderr := &bytes.Buffer{}, &tailBuffer{max: stderrTail}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd, stdout, stderr
 }
