@@ -84,24 +84,11 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 	}); err != nil {
 		return nil, fmt.Errorf("NATS job consumer: %w", err)
 	}
-	if q.done, err = n.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        n.name("jobs_done"),
-		Description: "ecouter: jobs rendered, for counts",
-		Subjects:    []string{n.subject("done.*")},
-		MaxAge:      jobs.DoneWindow,
-		MaxMsgs:     1_000_000,
-		Replicas:    n.cfg.Replicas,
-	}); err != nil {
+	if q.done, err = countStream(ctx, n, "done", "ecouter: jobs rendered, for counts"); err != nil {
 		return nil, fmt.Errorf("NATS done stream: %w", err)
 	}
-	if q.dropped, err = n.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        n.name("jobs_dropped"),
-		Description: "ecouter: jobs not rendered, their article withdrawn after they were asked for, for counts",
-		Subjects:    []string{n.subject("dropped.*")},
-		MaxAge:      jobs.DoneWindow,
-		MaxMsgs:     1_000_000,
-		Replicas:    n.cfg.Replicas,
-	}); err != nil {
+	if q.dropped, err = countStream(ctx, n, "dropped",
+		"ecouter: jobs not rendered, their article withdrawn after they were asked for, for counts"); err != nil {
 		return nil, fmt.Errorf("NATS dropped stream: %w", err)
 	}
 	if q.failed, err = n.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
@@ -117,6 +104,19 @@ func NewQueue(ctx context.Context, n *Node, cfg QueueConfig, log *slog.Logger) (
 		return nil, fmt.Errorf("NATS running-jobs bucket: %w", err)
 	}
 	return q, nil
+}
+
+// countStream is a stream of the jobs that ended one way (done,
+// dropped), kept over jobs.DoneWindow for the counts of /v1/jobs.
+func countStream(ctx context.Context, n *Node, kind, description string) (jetstream.Stream, error) {
+	return n.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        n.name("jobs_" + kind),
+		Description: description,
+		Subjects:    []string{n.subject(kind + ".*")},
+		MaxAge:      jobs.DoneWindow,
+		MaxMsgs:     1_000_000,
+		Replicas:    n.cfg.Replicas,
+	})
 }
 
 // Enqueue implements jobs.Queue.

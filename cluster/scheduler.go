@@ -266,15 +266,12 @@ func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, 
 			}
 			first := !seen
 			seen = true
-			if op := e.Operation(); op == jetstream.KeyValueDelete || op == jetstream.KeyValuePurge {
+			l, gone, err := leaseOf(key, e)
+			if gone {
 				return nil, relayed, errLeaseGone
 			}
-			var l lease
-			if err := json.Unmarshal(e.Value(), &l); err != nil {
-				return nil, relayed, fmt.Errorf("render lease %s: %w", key, err)
-			}
-			if l.Attempt == 0 { // the creating value, which cannot name its own revision
-				l.Attempt = e.Revision()
+			if err != nil {
+				return nil, relayed, err
 			}
 			if first && s.stale(ctx, key, e.Revision(), l, req) {
 				return nil, relayed, errLeaseGone
@@ -283,14 +280,7 @@ func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, 
 				relayDone, relayed = s.relay.follow(relayCtx, key, l.Attempt, st), true
 			}
 			if l.State == stateDone && l.Manifest != nil {
-				// The stream ends with the job: let the relay finish first,
-				// so st's listeners hear the whole MP3.
-				if relayDone != nil {
-					select {
-					case <-relayDone:
-					case <-time.After(relayGrace):
-					}
-				}
+				untilRelayed(relayDone)
 				return l.Manifest, relayed, nil
 			}
 		case <-check.C:
@@ -298,6 +288,34 @@ func (s *Scheduler) follow(ctx context.Context, key string, req render.Request, 
 				return nil, relayed, errLeaseGone
 			}
 		}
+	}
+}
+
+// leaseOf decodes a watched lease entry; gone reports a lease deleted or
+// purged.
+func leaseOf(key string, e jetstream.KeyValueEntry) (l lease, gone bool, err error) {
+	if op := e.Operation(); op == jetstream.KeyValueDelete || op == jetstream.KeyValuePurge {
+		return lease{}, true, nil
+	}
+	if err := json.Unmarshal(e.Value(), &l); err != nil {
+		return lease{}, false, fmt.Errorf("render lease %s: %w", key, err)
+	}
+	if l.Attempt == 0 { // the creating value, which cannot name its own revision
+		l.Attempt = e.Revision()
+	}
+	return l, false, nil
+}
+
+// untilRelayed lets a relay (if any) finish, for at most relayGrace: the
+// owner's stream ends with its job, and the listeners should hear the
+// whole MP3.
+func untilRelayed(done <-chan struct{}) {
+	if done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(relayGrace):
 	}
 }
 
