@@ -15,11 +15,6 @@ const (
 	EventChanged   = "changed"   // the article's narration changed: a new render starts
 )
 
-// WithNotify makes the Service tell fn of every Event, synchronously: fn
-// must return quickly (a cluster publishes them to every node and clears
-// the finished leases they make stale).
-func WithNotify(fn func(Event)) Option { return func(s *Service) { s.events.fn = fn } }
-
 // notifier tells WithNotify's function of the events of the Service and
 // of its Archive.
 type notifier struct {

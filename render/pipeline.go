@@ -17,6 +17,21 @@ import (
 // ErrEmpty means the article has nothing a listener could hear.
 var ErrEmpty = errors.New("article has no readable text")
 
+// Respeller is a backend that says some words better written otherwise
+// (espeak-ng's French voice and "Biden"). The pipeline respells every
+// spoken form before the content key, the sentence keys and synthesis, so
+// a changed table changes the audio of the articles and sentences it
+// touches, and of no other.
+type Respeller interface {
+	Respell(spoken string) string
+}
+
+// SentenceLimiter is a backend that reads sentences of at most
+// SentenceLimit characters well; longer ones are cut into pieces for it.
+type SentenceLimiter interface {
+	SentenceLimit() int
+}
+
 // SentenceError names the sentence a backend failed on.
 type SentenceError struct {
 	Index int // 1-based, in reading order

@@ -37,27 +37,17 @@ type Service struct {
 	batches chan struct{} // renders of every batch together: half the slots
 }
 
-// Respeller is a backend that says some words better written otherwise
-// (espeak-ng's French voice and "Biden"). The pipeline respells every
-// spoken form before the content key, the sentence keys and synthesis, so
-// a changed table changes the audio of the articles and sentences it
-// touches, and of no other.
-type Respeller interface {
-	Respell(spoken string) string
-}
-
-// SentenceLimiter is a backend that reads sentences of at most
-// SentenceLimit characters well; longer ones are cut into pieces for it.
-type SentenceLimiter interface {
-	SentenceLimit() int
-}
-
 // Option changes how New builds a Service.
 type Option func(*Service)
 
 // WithScheduler makes the Service schedule its renders with sc (a
 // cluster-wide scheduler) instead of a Local one.
 func WithScheduler(sc Scheduler) Option { return func(s *Service) { s.sched = sc } }
+
+// WithNotify makes the Service tell fn of every Event, synchronously: fn
+// must return quickly (a cluster publishes them to every node and clears
+// the finished leases they make stale).
+func WithNotify(fn func(Event)) Option { return func(s *Service) { s.events.fn = fn } }
 
 // New returns a Service. metrics may be nil; zero fields of cfg take their
 // defaults.
