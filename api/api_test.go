@@ -34,7 +34,7 @@ func (o oneArticle) Article(_ context.Context, id string) (*article.Article, err
 // Narration, as the wiring gives them.
 func newFor(svc *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) http.Handler {
 	cfg.Stored, cfg.Narration = svc.Archive(), svc.Narrator()
-	return newFor(svc, cfg, log, gatherer)
+	return New(svc, cfg, log, gatherer)
 }
 
 func server(t *testing.T, src article.Source, syn synth.Synthesizer) *httptest.Server {
