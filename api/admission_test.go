@@ -45,7 +45,7 @@ func admissionServer(t *testing.T, cfg Config, syn *synthtest.Fake) (*httptest.S
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sched := &runCounter{Local: render.NewLocal(4, log)}
 	svc := render.New(oneArticle{}, syn, st, render.DefaultConfig(), log, nil, render.WithScheduler(sched))
-	srv := httptest.NewServer(New(svc, cfg, log, nil))
+	srv := httptest.NewServer(newFor(svc, cfg, log, nil))
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
 	return srv, sched
 }

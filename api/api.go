@@ -58,9 +58,12 @@ type Config struct {
 	// cannot recover by itself (its NATS connection closed for good) and
 	// must be restarted.
 	Live []Check
-	// Stored is what is stored (manifests, audio, listing, withdrawals);
-	// nil: the renders given to New, which must then be a Stored.
+	// Stored is what is stored (manifests, audio, listing, withdrawals):
+	// the render.Archive.
 	Stored Stored
+	// Narration reads articles and tells their script and content key
+	// without rendering them: the render.Narrator.
+	Narration Narration
 	// Budget is the paid engine's daily spending cap; nil: none. Once it
 	// is spent, listens that would start a render get 503 at once.
 	Budget interface {
@@ -79,30 +82,28 @@ type Check struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	renders  Renders
-	stored   Stored
-	cfg      Config
-	log      *slog.Logger
-	limit    *listenLimit // nil: no limit
-	starting *starting    // listeners' renders being admitted or started
-	backoff  *backoff
-	ready    *readiness
-	files    *delivery.OpenFiles // the stored MP3s served lately, kept open
-	feeds    *feed.Cache
+	renders   Renders
+	stored    Stored
+	narration Narration
+	cfg       Config
+	log       *slog.Logger
+	limit     *listenLimit // nil: no limit
+	starting  *starting    // listeners' renders being admitted or started
+	backoff   *backoff
+	ready     *readiness
+	files     *delivery.OpenFiles // the stored MP3s served lately, kept open
+	feeds     *feed.Cache
 }
 
 // New builds the HTTP application with every route (routes.go). renders
-// is what the handlers ask of rendering; cfg.Stored, if nil, is renders,
-// which must then be a Stored too. It is an http.Handler, so that Echo
-// stays inside this package.
+// is what the handlers ask of rendering; cfg.Stored and cfg.Narration
+// what they ask of what is stored and of articles. It is an
+// http.Handler, so that Echo stays inside this package.
 func New(renders Renders, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) http.Handler {
-	s := &Server{renders: renders, stored: cfg.Stored, cfg: cfg, log: log,
+	s := &Server{renders: renders, stored: cfg.Stored, narration: cfg.Narration, cfg: cfg, log: log,
 		limit:   newListenLimit(cfg.ListenRendersPerMinute, cfg.ListenRendersGlobalPerMinute),
 		backoff: newBackoff(), ready: newReadiness(cfg.Ready, log), starting: newStarting(),
 		files: delivery.NewOpenFiles(delivery.DefaultOpenFiles)}
-	if s.stored == nil && renders != nil {
-		s.stored = renders.(Stored)
-	}
 	s.feeds = s.newFeeds()
 	if s.limit != nil && cfg.NetsPer48 != 0 {
 		s.limit.per48 = cfg.NetsPer48

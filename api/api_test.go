@@ -17,6 +17,8 @@ import (
 	"ecouter/store"
 	"ecouter/synth"
 	"ecouter/synth/synthtest"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 type oneArticle struct{ err error }
@@ -28,6 +30,13 @@ func (o oneArticle) Article(_ context.Context, id string) (*article.Article, err
 	return &article.Article{ID: id, Title: "Titre", HTML: "<p>Une phrase.</p>"}, nil
 }
 
+// newFor is New with svc's Archive and Narrator as cfg's Stored and
+// Narration, as the wiring gives them.
+func newFor(svc *render.Service, cfg Config, log *slog.Logger, gatherer prometheus.Gatherer) http.Handler {
+	cfg.Stored, cfg.Narration = svc.Archive(), svc.Narrator()
+	return New(svc, cfg, log, gatherer)
+}
+
 func server(t *testing.T, src article.Source, syn synth.Synthesizer) *httptest.Server {
 	t.Helper()
 	st, err := store.NewDir(t.TempDir())
@@ -36,7 +45,7 @@ func server(t *testing.T, src article.Source, syn synth.Synthesizer) *httptest.S
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(src, syn, st, render.DefaultConfig(), log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k"}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k"}, log, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -56,7 +56,7 @@ func (s *Server) manifest(c echo.Context) error {
 		return err
 	}
 	// Not rendered: say whether the article exists at all.
-	if _, err := s.renders.Article(ctx, id); err != nil {
+	if _, err := s.narration.Article(ctx, id); err != nil {
 		return err
 	}
 	status := "not_rendered"
@@ -96,7 +96,7 @@ func (s *Server) render(c echo.Context) error {
 	wait := c.QueryParam("wait")
 	if wait == "1" || wait == "true" {
 		// Asked for now: it may end the withdrawal in force now, no later one.
-		w, err := s.renders.Asked(c.Request().Context(), id)
+		w, err := s.stored.Asked(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (s *Server) render(c echo.Context) error {
 // script returns the narration script: what would be read, sentence by
 // sentence, before anything is paid for. It never starts a render.
 func (s *Server) script(c echo.Context) error {
-	sc, err := s.renders.Script(c.Request().Context(), c.Param("id"))
+	sc, err := s.narration.Script(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func cachedServer(t *testing.T) (*httptest.Server, *countingScheduler, *synthtes
 	sched := &countingScheduler{Scheduler: render.NewLocal(4, log)}
 	syn := &synthtest.Fake{}
 	svc := render.New(oneArticle{}, syn, st, render.DefaultConfig(), log, nil, render.WithScheduler(sched))
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", ListenRendersPerMinute: 1}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k", ListenRendersPerMinute: 1}, log, nil))
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
 	return srv, sched, syn
 }
@@ -152,7 +152,7 @@ func listenerServer(t *testing.T, src *fakeSource) (*httptest.Server, *render.Se
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(src, &synthtest.Fake{PerChar: 5 * time.Millisecond}, st, render.DefaultConfig(), log, nil)
-	srv := httptest.NewUnstartedServer(New(svc, Config{APIKey: "k", PublicURL: publicURL}, log, nil))
+	srv := httptest.NewUnstartedServer(newFor(svc, Config{APIKey: "k", PublicURL: publicURL}, log, nil))
 	srv.Listener = Listener(srv.Listener)
 	srv.Start()
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
@@ -212,7 +212,7 @@ func TestCachedFilesFollowTheStore(t *testing.T) {
 	src.set("velo", a)
 	rerender()
 	res, full2 := hcall(t, "GET", u)
-	m, err := svc.Manifest(context.Background(), "velo")
+	m, err := svc.Archive().Manifest(context.Background(), "velo")
 	if err != nil {
 		t.Fatal(err)
 	}

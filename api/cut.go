@@ -39,7 +39,7 @@ func (s *Server) cutOnWithdrawal(c echo.Context, id string) (done func()) {
 		mu        sync.Mutex
 		cut, over bool
 	)
-	stop := s.renders.OnWithdrawn(id, func() {
+	stop := s.stored.OnWithdrawn(id, func() {
 		mu.Lock()
 		defer mu.Unlock()
 		if over { // never the connection's next request

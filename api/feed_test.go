@@ -88,7 +88,7 @@ func feedServer(t *testing.T, src article.Source, fc FeedConfig) (*httptest.Serv
 	cfg := render.DefaultConfig()
 	cfg.ArticleTTL = 0
 	svc := render.New(src, &synthtest.Fake{PerChar: 5 * time.Millisecond}, st, cfg, log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", PublicURL: publicURL, Feed: fc, Jobs: localJobs(t, svc)}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k", PublicURL: publicURL, Feed: fc, Jobs: localJobs(t, svc)}, log, nil))
 	t.Cleanup(func() {
 		srv.Close()
 		svc.Wait(context.Background())
@@ -300,7 +300,7 @@ func TestRenderBatch(t *testing.T) {
 	}
 	for _, id := range []string{"jamais", "velo"} {
 		testwait.Eventually(t, func() bool {
-			_, err := svc.Manifest(context.Background(), id)
+			_, err := svc.Archive().Manifest(context.Background(), id)
 			return err == nil
 		}, "%s rendered by the background batch", id)
 	}

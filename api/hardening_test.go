@@ -35,7 +35,7 @@ func hardServer(t *testing.T, cfg Config, st store.Store) (*httptest.Server, *sy
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(oneArticle{}, syn, st, render.DefaultConfig(), log, nil)
 	cfg.Jobs = localJobs(t, svc)
-	srv := httptest.NewServer(New(svc, cfg, log, nil))
+	srv := httptest.NewServer(newFor(svc, cfg, log, nil))
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
 	return srv, syn
 }

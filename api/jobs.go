@@ -66,7 +66,7 @@ func (s *Server) later(ctx context.Context, id string, ends bool) error {
 	if w != nil {
 		withdrawal = w.ID
 	}
-	key, err := s.renders.Key(ctx, id)
+	key, err := s.narration.Key(ctx, id)
 	if errors.Is(err, article.ErrUnavailable) {
 		// The source may come back: the queue tries again, and keeps the
 		// job as failed if it does not.

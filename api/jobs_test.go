@@ -57,7 +57,7 @@ func queueServer(t *testing.T, src article.Source, q *fakeQueue) *httptest.Serve
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(src, &synthtest.Fake{}, st, render.DefaultConfig(), log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", Jobs: q}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k", Jobs: q}, log, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -150,7 +150,7 @@ func TestReadyzNATS(t *testing.T) {
 		code    int
 	}{{nil, 200}, {errors.New("nats: connection closed"), 503}} {
 		check := []Check{{Name: "nats", Check: func(context.Context) error { return tt.natsErr }}}
-		srv := httptest.NewServer(New(svc, Config{Ready: check}, log, nil))
+		srv := httptest.NewServer(newFor(svc, Config{Ready: check}, log, nil))
 		code, body, _ := jobCall(t, "GET", srv.URL+"/readyz", "", false)
 		srv.Close()
 		if code != tt.code || strings.Contains(body, "connection closed") || tt.code == 503 && !strings.Contains(body, `"nats"`) {

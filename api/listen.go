@@ -231,7 +231,7 @@ func (s *Server) storedOnly(ctx context.Context, id string) (*render.Manifest, e
 	if !errors.Is(err, render.ErrNotRendered) {
 		return m, err
 	}
-	if _, err := s.renders.Article(ctx, id); err != nil {
+	if _, err := s.narration.Article(ctx, id); err != nil {
 		return nil, err
 	}
 	if s.renders.Rendering(id) {

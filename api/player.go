@@ -120,7 +120,7 @@ func (s *Server) demoPage(ctx context.Context, id string) (web.Page, error) {
 	case err == nil:
 		lines = m.Cues
 	case errors.Is(err, render.ErrNotRendered):
-		sc, err := s.renders.Script(ctx, id)
+		sc, err := s.narration.Script(ctx, id)
 		if err != nil {
 			return web.Page{}, err
 		}

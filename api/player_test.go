@@ -44,7 +44,7 @@ func playerServer(t *testing.T, origins ...string) *httptest.Server {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(demoArticles, &synthtest.Fake{}, st, render.DefaultConfig(), log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", AllowedOrigins: origins, Jobs: localJobs(t, svc)}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k", AllowedOrigins: origins, Jobs: localJobs(t, svc)}, log, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }

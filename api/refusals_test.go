@@ -45,7 +45,7 @@ func refusalServer(t *testing.T, key string, lister article.Lister, log *slog.Lo
 	src := newFakeSource()
 	svc := render.New(src, &synthtest.Fake{}, st, render.DefaultConfig(), log, nil)
 	cfg := Config{APIKey: key, Feed: FeedConfig{Lister: lister}, Ready: ready, Live: live}
-	srv := httptest.NewServer(New(svc, cfg, log, nil))
+	srv := httptest.NewServer(newFor(svc, cfg, log, nil))
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
 	return srv, svc
 }
@@ -62,7 +62,7 @@ func TestRefusalsKeepTheirAnswers(t *testing.T) {
 	keyless, _ := refusalServer(t, "", nil, log, nil, nil)
 	unlisted, _ := refusalServer(t, "k", cannotList{newFakeSource()}, log, nil, nil)
 	noLister, _ := refusalServer(t, "k", nil, log, nil, nil)
-	if err := svc.Withdraw(context.Background(), "velo", "test"); err != nil {
+	if err := svc.Archive().Withdraw(context.Background(), "velo", "test"); err != nil {
 		t.Fatal(err)
 	}
 	auth := []string{"Authorization", "Bearer k"}

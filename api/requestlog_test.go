@@ -43,7 +43,7 @@ func TestRequestLogBytes(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	svc := render.New(oneArticle{}, &synthtest.Fake{}, st, render.DefaultConfig(), log, nil)
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k"}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k"}, log, nil))
 	t.Cleanup(srv.Close)
 	req(t, "GET", srv.URL+"/v1/articles/a/download", "") // rendered and stored
 	// Log lines already expected, per path and status (what line matches).

@@ -45,7 +45,7 @@ func TestTakeoverServesStoredFile(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := render.New(oneArticle{}, &synthtest.Fake{}, st, render.DefaultConfig(), log, nil,
 		render.WithScheduler(takenOver{render.NewLocal(2, log)}))
-	srv := httptest.NewServer(New(svc, Config{ListenRendersPerMinute: 10}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{ListenRendersPerMinute: 10}, log, nil))
 	t.Cleanup(func() { srv.Close(); svc.Wait(context.Background()) })
 
 	for _, method := range []string{"GET", "HEAD"} {

@@ -32,7 +32,7 @@ func TestEnclosureLengthIsTheServedLength(t *testing.T) {
 		return render.New(src, &synthtest.Fake{PerChar: 5 * time.Millisecond}, st, cfg, log, nil)
 	}
 	svc, other := newService(), newService()
-	srv := httptest.NewServer(New(svc, Config{APIKey: "k", PublicURL: publicURL}, log, nil))
+	srv := httptest.NewServer(newFor(svc, Config{APIKey: "k", PublicURL: publicURL}, log, nil))
 	t.Cleanup(func() {
 		srv.Close()
 		svc.Wait(context.Background())

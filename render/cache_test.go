@@ -110,7 +110,7 @@ func TestListenStreamsTheSameAudioAsStored(t *testing.T) {
 	if f.syn.Calls() != 6 {
 		t.Fatalf("%d backend calls, want 6 (one render)", f.syn.Calls())
 	}
-	b, err := f.svc.Open(ctx, m)
+	b, err := f.svc.Archive().Open(ctx, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func TestCached(t *testing.T) {
 		t.Fatalf("Cached after a new check: %+v", got)
 	}
 
-	f.svc.Forget("a1")
+	f.svc.Archive().Forget("a1")
 	if got := f.svc.Cached("a1"); got != nil {
 		t.Fatalf("Cached after Forget: %+v", got)
 	}
@@ -58,7 +58,7 @@ func TestCached(t *testing.T) {
 		t.Fatalf("Cached after a re-render: %+v, want key %s", got, m2.Key)
 	}
 
-	if err := f.svc.Withdraw(ctx, "a1", "test"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.svc.Cached("a1"); got != nil {

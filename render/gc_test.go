@@ -99,12 +99,12 @@ func keepPrevious(t *testing.T, st store.Store) {
 	}
 
 	skew.Store(int64(59 * time.Minute))
-	dry, err := svc.Collect(ctx, true)
+	dry, err := svc.Archive().Collect(ctx, true)
 	if err != nil || len(dry.Removed) != 0 {
 		t.Fatalf("within KeepPrevious: %+v, %v", dry.Removed, err)
 	}
 	skew.Store(int64(61 * time.Minute))
-	dry, err = svc.Collect(ctx, true)
+	dry, err = svc.Archive().Collect(ctx, true)
 	// The previous audio goes with its segment index.
 	if err != nil || len(dry.Removed) != 3 || dry.Freed == 0 {
 		t.Fatalf("dry run after KeepPrevious: %+v, %v", dry, err)
@@ -113,7 +113,7 @@ func keepPrevious(t *testing.T, st store.Store) {
 		t.Fatalf("a dry run removed audio: %v", err)
 	}
 	before := readStored(t, st, manifestKey("a1"))
-	got, err := svc.Collect(ctx, false)
+	got, err := svc.Archive().Collect(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,16 +136,16 @@ func keepPrevious(t *testing.T, st store.Store) {
 	if got.Freed != dry.Freed || got.Bytes[kindAudio] != v2.Size {
 		t.Fatalf("freed %d (dry run said %d), audio left %d, want %d", got.Freed, dry.Freed, got.Bytes[kindAudio], v2.Size)
 	}
-	m, err := svc.Manifest(ctx, "a1")
+	m, err := svc.Archive().Manifest(ctx, "a1")
 	if err != nil || m.Audio != v2.Audio {
 		t.Fatalf("manifest after collection: %+v, %v", m, err)
 	}
 	// Whatever the time, the current render stays.
 	skew.Store(int64(1000 * time.Hour))
-	if got, err := svc.Collect(ctx, false); err != nil || len(got.Removed) != 0 {
+	if got, err := svc.Archive().Collect(ctx, false); err != nil || len(got.Removed) != 0 {
 		t.Fatalf("a later collection removed %+v (%v)", got.Removed, err)
 	}
-	if b, err := svc.Open(ctx, m); err != nil {
+	if b, err := svc.Archive().Open(ctx, m); err != nil {
 		t.Fatalf("current audio: %v", err)
 	} else {
 		b.Close()
@@ -173,7 +173,7 @@ func sentenceCacheCap(t *testing.T, st store.Store) {
 			t.Fatalf("after %d renders the sentence cache holds %d bytes, cap %d", i+1, n, limit)
 		}
 	}
-	ms, err := svc.List(ctx)
+	ms, err := svc.Archive().List(ctx)
 	if err != nil || len(ms) != 30 {
 		t.Fatalf("%d renders listed (%v), want 30", len(ms), err)
 	}

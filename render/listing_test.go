@@ -52,7 +52,7 @@ func TestListingReadsOnlyChangedManifests(t *testing.T) {
 			}
 			list := func() map[string]*Manifest {
 				t.Helper()
-				l, err := svc.List(ctx)
+				l, err := svc.Archive().List(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -102,7 +102,7 @@ func TestListingReadsOnlyChangedManifests(t *testing.T) {
 			}
 
 			// A withdrawal.
-			if err := svc.Withdraw(ctx, "a4", "retracted"); err != nil {
+			if err := svc.Archive().Withdraw(ctx, "a4", "retracted"); err != nil {
 				t.Fatal(err)
 			}
 			if got := list(); got["a4"] != nil || len(got) != 2 {

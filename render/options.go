@@ -134,7 +134,7 @@ type Options struct {
 	// Wait waits for a new render even when a previous one can be served.
 	Wait bool
 	// Withdrawal, for a forced render, is the withdrawal it may end: the
-	// ID of the one in force when the render was asked for (Service.Asked),
+	// ID of the one in force when the render was asked for (Archive.Asked),
 	// "" if there was none. A withdrawal made since is final for it: the
 	// render fails with ErrWithdrawn, queued, retried or running.
 	Withdrawal string

@@ -56,7 +56,7 @@ func TestServiceWithAnotherScheduler(t *testing.T) {
 	if err != nil || stream != nil || m == nil {
 		t.Fatalf("listen through a remote scheduler: %v, stream %v, manifest %v", err, stream, m)
 	}
-	if got, err := svc.Manifest(ctx, "a1"); err != nil || got.Key != m.Key {
+	if got, err := svc.Archive().Manifest(ctx, "a1"); err != nil || got.Key != m.Key {
 		t.Fatalf("stored manifest: %v, %v", got, err)
 	}
 	if n := sc.starts.Load(); n != 1 {

@@ -133,13 +133,3 @@ func (s *Service) Wait(ctx context.Context) error { return s.sched.Wait(ctx) }
 // Track runs fn in the background as part of the Service's work, so Wait
 // (at shutdown) waits for it too.
 func (s *Service) Track(fn func()) { s.sched.Track(fn) }
-
-// Go runs Ensure in the background (for render requests answered with
-// 202); failures are logged.
-func (s *Service) Go(id string, opt Options) {
-	s.Track(func() {
-		if _, err := s.Ensure(context.Background(), id, opt); err != nil {
-			s.log.Error("render failed", "article_id", id, "err", err)
-		}
-	})
-}

@@ -198,7 +198,7 @@ func TestEditedArticleRerendersOnlyWhenChanged(t *testing.T) {
 	if _, err := f.store.Stat(ctx, old.Audio); err != nil {
 		t.Fatalf("previous audio deleted too early: %v", err)
 	}
-	stored, err := f.svc.Manifest(ctx, "a1")
+	stored, err := f.svc.Archive().Manifest(ctx, "a1")
 	if err != nil || stored.Key != m.Key {
 		t.Fatalf("stored manifest %v, %v", stored, err)
 	}
@@ -231,7 +231,7 @@ func TestListenersGetPreviousAudioDuringRerender(t *testing.T) {
 	if err := f.svc.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	m, err = f.svc.Manifest(ctx, "a1")
+	m, err = f.svc.Archive().Manifest(ctx, "a1")
 	if err != nil || m.Key == old.Key {
 		t.Fatalf("background render did not store the new audio: %v", err)
 	}
@@ -250,7 +250,7 @@ func TestEngineFailureStoresNothing(t *testing.T) {
 	if !errors.Is(err, synth.ErrEngine) || !errors.As(err, &se) || se.Index != 4 {
 		t.Fatalf("got %v, want an engine error on sentence 4", err)
 	}
-	if _, err := f.svc.Manifest(context.Background(), "a1"); !errors.Is(err, ErrNotRendered) {
+	if _, err := f.svc.Archive().Manifest(context.Background(), "a1"); !errors.Is(err, ErrNotRendered) {
 		t.Fatalf("manifest after failed render: %v", err)
 	}
 }

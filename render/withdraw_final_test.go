@@ -18,16 +18,16 @@ func TestWithdrawalIsFinalForEarlierRenders(t *testing.T) {
 	if _, err := f.svc.Ensure(ctx, "a1", Options{}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := f.svc.Asked(ctx, "a1")
+	before, err := f.svc.Archive().Asked(ctx, "a1")
 	if err != nil || before != "" {
 		t.Fatalf("Asked before any withdrawal: %q, %v", before, err)
 	}
-	if err := f.svc.Withdraw(ctx, "a1", "test"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "test"); err != nil {
 		t.Fatal(err)
 	}
 	withdrawn := func(when string) {
 		t.Helper()
-		if w, err := f.svc.Withdrawn(ctx, "a1"); err != nil || w == nil {
+		if w, err := f.svc.Archive().Withdrawn(ctx, "a1"); err != nil || w == nil {
 			t.Errorf("%s: withdrawal %+v, %v; want one in force", when, w, err)
 		}
 		if _, err := f.store.Stat(ctx, manifestKey("a1")); err == nil {
@@ -41,8 +41,8 @@ func TestWithdrawalIsFinalForEarlierRenders(t *testing.T) {
 	withdrawn("after a render asked for before it")
 
 	// Asked for between two withdrawals: the second is final for it.
-	between, _ := f.svc.Asked(ctx, "a1")
-	if err := f.svc.Withdraw(ctx, "a1", "test again"); err != nil {
+	between, _ := f.svc.Archive().Asked(ctx, "a1")
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "test again"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true, Withdrawal: between}); !errors.Is(err, ErrWithdrawn) {
@@ -52,13 +52,13 @@ func TestWithdrawalIsFinalForEarlierRenders(t *testing.T) {
 
 	// Asked for after the last one: the article is back, and a second
 	// render asked for at the same time is no failure.
-	after, _ := f.svc.Asked(ctx, "a1")
+	after, _ := f.svc.Archive().Asked(ctx, "a1")
 	for range 2 {
 		if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true, Withdrawal: after}); err != nil {
 			t.Fatalf("render asked for after the withdrawal: %v", err)
 		}
 	}
-	if w, err := f.svc.Withdrawn(ctx, "a1"); err != nil || w != nil {
+	if w, err := f.svc.Archive().Withdrawn(ctx, "a1"); err != nil || w != nil {
 		t.Errorf("withdrawal after the article came back: %+v, %v", w, err)
 	}
 	// Listeners hear it again.
@@ -84,7 +84,7 @@ func TestWithdrawCutsRunningRender(t *testing.T) {
 	if n, err := r.Read(buf); n == 0 || err != nil {
 		t.Fatalf("first read of the stream: %d, %v", n, err)
 	}
-	if err := f.svc.Withdraw(ctx, "a1", "test"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if f.svc.Rendering("a1") {
@@ -105,7 +105,7 @@ func TestWithdrawCutsRunningRender(t *testing.T) {
 func TestWithdrawUnknownArticle(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if err := f.svc.Withdraw(ctx, "never", "test"); !errors.Is(err, article.ErrNotFound) {
+	if err := f.svc.Archive().Withdraw(ctx, "never", "test"); !errors.Is(err, article.ErrNotFound) {
 		t.Errorf("Withdraw of an unknown ID: %v, want article.ErrNotFound", err)
 	}
 	if left, err := f.store.List(ctx, "articles/never/"); err != nil || len(left) != 0 {
@@ -115,19 +115,19 @@ func TestWithdrawUnknownArticle(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.src.setFail(article.ErrNotFound)
-	if err := f.svc.Withdraw(ctx, "a1", "retracted"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "retracted"); err != nil {
 		t.Errorf("Withdraw of stored audio the source no longer has: %v", err)
 	}
-	if w, err := f.svc.Withdrawn(ctx, "a1"); err != nil || w == nil {
+	if w, err := f.svc.Archive().Withdrawn(ctx, "a1"); err != nil || w == nil {
 		t.Errorf("not withdrawn: %+v, %v", w, err)
 	}
 	// Withdrawing it again is no error: the store knows it.
-	if err := f.svc.Withdraw(ctx, "a1", "retracted"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "retracted"); err != nil {
 		t.Errorf("second Withdraw: %v", err)
 	}
 	// The source down: a takedown is recorded all the same.
 	f.src.setFail(article.ErrUnavailable)
-	if err := f.svc.Withdraw(ctx, "other", "test"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "other", "test"); err != nil {
 		t.Errorf("Withdraw while the source is down: %v", err)
 	}
 }

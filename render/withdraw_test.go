@@ -18,7 +18,7 @@ func TestWithdraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Withdraw(ctx, "a1", "test"); err != nil {
+	if err := f.svc.Archive().Withdraw(ctx, "a1", "test"); err != nil {
 		t.Fatal(err)
 	}
 	// Everything of it answers ErrWithdrawn at once, without asking the
@@ -30,10 +30,10 @@ func TestWithdraw(t *testing.T) {
 	if _, _, err := f.svc.Listen(ctx, "a1"); !errors.Is(err, ErrWithdrawn) {
 		t.Errorf("Listen after Withdraw: %v", err)
 	}
-	if _, err := f.svc.Manifest(ctx, "a1"); !errors.Is(err, ErrWithdrawn) {
+	if _, err := f.svc.Archive().Manifest(ctx, "a1"); !errors.Is(err, ErrWithdrawn) {
 		t.Errorf("Manifest after Withdraw: %v", err)
 	}
-	if _, err := f.svc.Script(ctx, "a1"); !errors.Is(err, ErrWithdrawn) {
+	if _, err := f.svc.Narrator().Script(ctx, "a1"); !errors.Is(err, ErrWithdrawn) {
 		t.Errorf("Script after Withdraw: %v", err)
 	}
 	if f.src.fetches != fetches {
@@ -46,7 +46,7 @@ func TestWithdraw(t *testing.T) {
 	if left, err := f.store.List(ctx, "articles/a1/"); err != nil || len(left) != 1 || left[0].Key != withdrawalKey("a1") {
 		t.Errorf("left in the article's folder: %+v, %v (want only the withdrawal record)", left, err)
 	}
-	if list, err := f.svc.List(ctx); err != nil || len(list) != 0 {
+	if list, err := f.svc.Archive().List(ctx); err != nil || len(list) != 0 {
 		t.Errorf("List after Withdraw: %d manifests, %v", len(list), err)
 	}
 
@@ -55,13 +55,13 @@ func TestWithdraw(t *testing.T) {
 	if _, err := svc2.Ensure(ctx, "a1", Options{}); !errors.Is(err, ErrWithdrawn) {
 		t.Errorf("Ensure in a new process: %v", err)
 	}
-	if w, err := svc2.Withdrawn(ctx, "a1"); err != nil || w == nil || w.Reason != "test" {
+	if w, err := svc2.Archive().Withdrawn(ctx, "a1"); err != nil || w == nil || w.Reason != "test" {
 		t.Errorf("Withdrawn in a new process: %+v %v", w, err)
 	}
 
 	// A forced render of the article, public at the source, asked for
 	// after the withdrawal, brings it back.
-	w, err := svc2.Asked(ctx, "a1")
+	w, err := svc2.Archive().Asked(ctx, "a1")
 	if err != nil || w == "" {
 		t.Fatalf("Asked: %q, %v", w, err)
 	}
@@ -100,7 +100,7 @@ func TestRetractionFromSource(t *testing.T) {
 	}
 	// A source that is only down does not take audio down.
 	f.src.setFail(nil)
-	w, _ := f.svc.Asked(ctx, "a1")
+	w, _ := f.svc.Archive().Asked(ctx, "a1")
 	if _, err := f.svc.Ensure(ctx, "a1", Options{Force: true, Wait: true, Withdrawal: w}); err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,8 @@ func (c Config) apiConfig(a *app) api.Config {
 		NetsPer48:                    netsPer48(c.ListenNetsPer48),
 		TrustedProxies:               c.TrustedProxies,
 		Unknown:                      a.unknown,
-		Stored:                       a.renders, // manifests, audio, listing, withdrawals
+		Stored:                       a.renders.Archive(),  // manifests, audio, listing, withdrawals
+		Narration:                    a.renders.Narrator(), // articles, scripts, content keys
 		Ready:                        a.ready,
 		Budget:                       a.budget(),
 	}

@@ -99,15 +99,15 @@ func alone(cfg Config, log *slog.Logger, reg prometheus.Registerer) *coordinatio
 
 // follow applies every node's events to this node's caches until
 // unfollow is called.
-func (c *coordination) follow(renders *render.Service) (unfollow func() error, err error) {
+func (c *coordination) follow(archive *render.Archive) (unfollow func() error, err error) {
 	return c.events.Subscribe(func(ev render.Event, local bool) {
 		switch {
 		case !local && ev.Kind == render.EventWithdrawn:
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			renders.Cut(ctx, ev.ID) // its renders, streams and downloads here
+			archive.Cut(ctx, ev.ID) // its renders, streams and downloads here
 			cancel()
 		case !local:
-			renders.Forget(ev.ID)
+			archive.Forget(ev.ID)
 		}
 		c.mu.Lock()
 		fns := c.changed

@@ -239,10 +239,10 @@ func TestRenderRecent(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "court: ") || !strings.Contains(errOut.String(), "1/1 articles") {
 		t.Fatalf("output %q %q", out.String(), errOut.String())
 	}
-	if _, err := a.renders.Manifest(context.Background(), "court"); err != nil {
+	if _, err := a.renders.Archive().Manifest(context.Background(), "court"); err != nil {
 		t.Fatalf("court not rendered: %v", err)
 	}
-	if _, err := a.renders.Manifest(context.Background(), "autre"); err == nil {
+	if _, err := a.renders.Archive().Manifest(context.Background(), "autre"); err == nil {
 		t.Fatal("autre rendered though only the most recent was asked for")
 	}
 }

@@ -29,7 +29,7 @@ func gcCmd(ctx context.Context, cfg Config, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	c, err := a.renders.Collect(ctx, *dry)
+	c, err := a.renders.Archive().Collect(ctx, *dry)
 	verb, holds := "removed", "holds"
 	if *dry {
 		verb, holds = "would remove", "would hold"

@@ -73,7 +73,7 @@ func renderEach(ctx context.Context, cfg Config, a *app, ids []string, out strin
 		start := time.Now()
 		// Asked for now, as POST render: it brings back an article
 		// withdrawn before it.
-		w, err := a.renders.Asked(ctx, id)
+		w, err := a.renders.Archive().Asked(ctx, id)
 		var m *render.Manifest
 		if err == nil {
 			m, err = a.renders.Ensure(ctx, id, render.Options{
@@ -87,7 +87,7 @@ func renderEach(ctx context.Context, cfg Config, a *app, ids []string, out strin
 		}
 		dest := storeLocation(cfg.Store, m.Audio)
 		if out != "" {
-			if err := copyAudio(ctx, a.renders, m, out); err != nil {
+			if err := copyAudio(ctx, a.renders.Archive(), m, out); err != nil {
 				return err
 			}
 			dest = out
@@ -141,7 +141,7 @@ func progress(id string, tty bool, w io.Writer) func(done, total int) {
 	}
 }
 
-func copyAudio(ctx context.Context, r *render.Service, m *render.Manifest, path string) error {
+func copyAudio(ctx context.Context, r *render.Archive, m *render.Manifest, path string) error {
 	b, err := r.Open(ctx, m)
 	if err != nil {
 		return err

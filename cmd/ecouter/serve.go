@@ -75,7 +75,7 @@ func startNode(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	if err == nil {
 		// Followed from here, before anything is served or rendered, so
 		// none of this node's own events is missed.
-		unfollow, err = cl.follow(a.renders)
+		unfollow, err = cl.follow(a.renders.Archive())
 	}
 	if err != nil {
 		cl.leave()
@@ -118,7 +118,7 @@ func (n *node) loops(srv *http.Server, ln net.Listener) []loop {
 		}},
 		// A collection cut midway is done again by the next one.
 		{name: "store collection", run: func(ctx context.Context) error {
-			n.app.renders.CollectEvery(ctx, n.cfg.GCInterval)
+			n.app.renders.Archive().CollectEvery(ctx, n.cfg.GCInterval)
 			return nil
 		}},
 		{name: "http", run: func(context.Context) error {
