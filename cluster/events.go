@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -35,6 +36,10 @@ func (e *Events) Publish(ev render.Event) {
 	}
 }
 
+// subscribeTimeout bounds the round trip that makes a subscription take
+// effect.
+const subscribeTimeout = 10 * time.Second
+
 // Subscribe calls fn with every event of every node until unsubscribe is
 // called; local tells this node's own from the others'. fn runs on one
 // goroutine, in order.
@@ -48,6 +53,12 @@ func (e *Events) Subscribe(fn func(ev render.Event, local bool)) (unsubscribe fu
 	})
 	if err != nil {
 		return nil, fmt.Errorf("NATS events: %w", err)
+	}
+	// A round trip: the server holds the interest before Subscribe
+	// returns, so an event another node publishes after it is heard.
+	if err := e.n.nc.FlushTimeout(subscribeTimeout); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("NATS events: subscribe: %w", err)
 	}
 	return func() error {
 		if err := sub.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
